@@ -1,0 +1,103 @@
+// Entities: upsert, lookup, search, soft delete, containment. `__TYPE__` is replaced by a label from
+// the closed EntityType enum (store/queries.py); everything else is a parameter.
+
+// name: upsert_entities
+// One UNWIND batch of one type, keyed on qualifiedName (idempotent). Omitted fields keep their value;
+// updatedAt moves only when a field really changes, so replaying the same batch changes nothing.
+// Upserting a soft-deleted entity brings it back.
+UNWIND $rows AS row
+MERGE (e:Entity:__TYPE__ {qualifiedName: row.qualifiedName})
+  ON CREATE SET e.id = row.id, e.createdAt = $now, e.updatedAt = $now,
+                e.name = row.defaultName, e.properties = '{}', e.owners = []
+WITH e, row, e.id = row.id AS created
+WITH e, row, created,
+     created
+     OR e.deletedAt IS NOT NULL
+     OR (row.name IS NOT NULL AND row.name <> e.name)
+     OR (row.description IS NOT NULL AND row.description <> coalesce(e.description, ''))
+     OR (row.properties IS NOT NULL AND row.properties <> e.properties)
+     OR (row.owners IS NOT NULL AND row.owners <> e.owners) AS changed
+SET e.name = coalesce(row.name, e.name),
+    e.description = coalesce(row.description, e.description),
+    e.properties = coalesce(row.properties, e.properties),
+    e.owners = coalesce(row.owners, e.owners),
+    e.deletedAt = null,
+    e.updatedAt = CASE WHEN changed THEN $now ELSE e.updatedAt END
+RETURN e {.*, type: '__TYPE__'} AS entity, row.qualifiedName AS qualifiedName, changed
+
+// name: resolve_ids
+// Which of these ids exist (deleted ones do not count: they cannot be referenced any more).
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+WHERE e.deletedAt IS NULL
+RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS type, e.owners AS owners
+
+// name: resolve_names
+// Which of these qualified names of one type exist, live or deleted.
+UNWIND $names AS qualifiedName
+MATCH (e:__TYPE__ {qualifiedName: qualifiedName})
+RETURN qualifiedName, e.id AS id, e.deletedAt IS NOT NULL AS deleted, e.owners AS owners
+
+// name: set_containers
+// Makes each member's container (of the given containment kind) exactly the one named: the edge is
+// created if missing and any edge of that kind from another container is removed.
+UNWIND $rows AS row
+MATCH (m:Entity {id: row.memberId})
+MATCH (c:Entity {id: row.containerId})
+OPTIONAL MATCH (other:Entity)-[old]->(m)
+  WHERE type(old) = row.kind AND other <> c
+DELETE old
+WITH DISTINCT m, c, row
+MERGE (c)-[r:$(row.kind)]->(m)
+  ON CREATE SET r.createdAt = $now
+RETURN count(r) AS linked
+
+// name: get_entity
+MATCH (e:Entity {id: $id})
+RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity
+
+// name: get_entities
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity
+
+// name: get_entity_by_name
+MATCH (e:__TYPE__ {qualifiedName: $qualifiedName})
+RETURN e {.*, type: '__TYPE__'} AS entity
+
+// name: search_text_page
+// Full-text hits, live only, optionally of some types, best first.
+CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node AS e, score
+WHERE e.deletedAt IS NULL
+  AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
+RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity
+ORDER BY score DESC, e.qualifiedName ASC, e.id ASC
+SKIP $skip LIMIT $limit
+
+// name: search_text_count
+CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node AS e
+WHERE e.deletedAt IS NULL
+  AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
+RETURN count(e) AS total
+
+// name: search_all_page
+// Without text: live entities, optionally of some types, by qualified name.
+MATCH (e:Entity)
+WHERE e.deletedAt IS NULL
+  AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
+RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity
+ORDER BY e.qualifiedName ASC, e.id ASC
+SKIP $skip LIMIT $limit
+
+// name: search_all_count
+MATCH (e:Entity)
+WHERE e.deletedAt IS NULL
+  AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
+RETURN count(e) AS total
+
+// name: soft_delete_entity
+// A tombstone: the node and its edges stay for history and time travel.
+MATCH (e:Entity {id: $id})
+WHERE e.deletedAt IS NULL
+SET e.deletedAt = $now, e.updatedAt = $now
+RETURN e.id AS id

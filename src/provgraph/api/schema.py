@@ -1,0 +1,39 @@
+"""The strawberry schema: the Query and Mutation types merged from each concern's module, plus the
+limits every request runs under. graphql/schema.graphql is this schema printed (a test keeps them equal)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from .entities import EntityMutation, EntityQuery
+from .errors import ShapeErrors
+from .principals import PrincipalMutation, PrincipalQuery
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+
+Query = merge_types("Query", (EntityQuery, PrincipalQuery))
+Mutation = merge_types("Mutation", (EntityMutation, PrincipalMutation))
+
+
+def build_schema() -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            ShapeErrors,
+        ],
+    )
+
+
+schema = build_schema()
+
+
+def schema_sdl() -> str:
+    return schema.as_str() + "\n"

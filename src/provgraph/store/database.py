@@ -1,0 +1,124 @@
+"""The Neo4j driver, one transaction at a time, with driver failures mapped to domain errors.
+
+Reads go through `execute_read` and writes through `execute_write` so a `neo4j://` routing URI spreads
+reads over a cluster's readers (DESIGN 7). Every transaction gets one timestamp, `tx.now`, so all that it
+writes carries the same time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from ..domain.entities import EntityType
+from ..domain.errors import Conflict, Unavailable
+from .queries import QueryCatalog
+
+T = TypeVar("T")
+
+UNAVAILABLE_MESSAGE = "the graph database is unreachable; nothing was written, try again shortly"
+
+
+def native(value: Any) -> Any:
+    """Neo4j temporal values to Python datetimes, recursively through maps and lists."""
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, dict):
+        return {k: native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    return value
+
+
+class Tx:
+    """A managed transaction that runs named queries."""
+
+    def __init__(self, tx: AsyncManagedTransaction, queries: QueryCatalog, now: datetime) -> None:
+        self._tx = tx
+        self._queries = queries
+        self.now = now
+
+    async def records(self, query: str, entity_type: EntityType | None = None, /, **params: Any) -> list[dict[str, Any]]:
+        result = await self._tx.run(self._queries.render(query, entity_type), {"now": self.now, **params})
+        return [native(record.data()) async for record in result]
+
+    async def single(self, query: str, entity_type: EntityType | None = None, /, **params: Any) -> dict[str, Any] | None:
+        rows = await self.records(query, entity_type, **params)
+        return rows[0] if rows else None
+
+
+class Database:
+    def __init__(self, driver: AsyncDriver, queries: QueryCatalog, database: str = "neo4j") -> None:
+        self.driver = driver
+        self.queries = queries
+        self.database = database
+
+    @classmethod
+    def connect(
+        cls,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str = "neo4j",
+        connect_timeout: float = 3.0,
+        retry_time: float = 3.0,
+        queries: QueryCatalog | None = None,
+    ) -> "Database":
+        auth = (user or "neo4j", password) if password else None
+        driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=auth,
+            connection_timeout=connect_timeout,
+            connection_acquisition_timeout=connect_timeout * 2,
+            max_transaction_retry_time=retry_time,
+            notifications_min_severity="OFF",
+        )
+        return cls(driver, queries or QueryCatalog.load(), database)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def read(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        return await self._execute(work, write=False)
+
+    async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        return await self._execute(work, write=True)
+
+    async def _execute(self, work: Callable[[Tx], Awaitable[T]], write: bool) -> T:
+        async def unit(tx: AsyncManagedTransaction) -> T:
+            return await work(Tx(tx, self.queries, datetime.now(UTC)))
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                runner = session.execute_write if write else session.execute_read
+                return await runner(unit)
+        except ConstraintError as exc:
+            raise Conflict(f"a concurrent change conflicted with this one: {exc.message}") from exc
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise Unavailable(UNAVAILABLE_MESSAGE) from exc
+        except (DriverError, OSError) as exc:
+            if isinstance(exc, Neo4jError):
+                raise
+            raise Unavailable(UNAVAILABLE_MESSAGE) from exc
+
+    async def ping(self) -> bool:
+        try:
+            await self.read(lambda tx: tx.records("ping"))
+            return True
+        except Unavailable:
+            return False
+
+    async def apply_schema(self) -> None:
+        """Creates every constraint and index (idempotent). Schema statements run outside explicit
+        transactions, one at a time, in the order cypher/schema.cypher lists them."""
+        try:
+            async with self.driver.session(database=self.database) as session:
+                for name in self.queries.names_in_order("schema_"):
+                    await (await session.run(self.queries.get(name))).consume()
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise Unavailable(UNAVAILABLE_MESSAGE) from exc
+

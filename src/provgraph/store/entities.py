@@ -1,0 +1,109 @@
+"""Entity repository: domain objects in, domain objects out, one named query per call."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.entities import Entity, EntityInput, EntityType, default_name, new_entity_id
+from .database import Tx
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An existing entity found by a reference."""
+
+    id: str
+    type: EntityType
+    owners: tuple[str, ...]
+    deleted: bool = False
+
+
+def canonical_json(value: dict[str, Any]) -> str:
+    """Properties are stored as canonical JSON text so equal objects compare equal in Cypher."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entity_from_record(record: dict[str, Any]) -> Entity:
+    return Entity(
+        id=record["id"],
+        type=EntityType.from_label(record["type"]),
+        qualified_name=record["qualifiedName"],
+        name=record["name"],
+        description=record.get("description"),
+        properties=json.loads(record.get("properties") or "{}"),
+        owners=list(record.get("owners") or []),
+        created_at=record["createdAt"],
+        updated_at=record["updatedAt"],
+        deleted_at=record.get("deletedAt"),
+    )
+
+
+def _upsert_row(item: EntityInput) -> dict[str, Any]:
+    return {
+        "id": new_entity_id(),
+        "qualifiedName": item.qualified_name,
+        "defaultName": default_name(item.qualified_name),
+        "name": item.name,
+        "description": item.description,
+        "properties": None if item.properties is None else canonical_json(item.properties),
+        "owners": item.owners,
+    }
+
+
+async def upsert(tx: Tx, entity_type: EntityType, items: list[EntityInput]) -> dict[str, Entity]:
+    """Upserts items of one type in one UNWIND; returns the stored entities by qualifiedName."""
+    rows = [_upsert_row(item) for item in items]
+    records = await tx.records("upsert_entities", entity_type, rows=rows)
+    return {r["qualifiedName"]: entity_from_record(r["entity"]) for r in records}
+
+
+async def resolve_ids(tx: Tx, ids: list[str]) -> dict[str, Resolved]:
+    records = await tx.records("resolve_ids", ids=ids)
+    return {r["id"]: Resolved(r["id"], EntityType.from_label(r["type"]), tuple(r["owners"] or ())) for r in records}
+
+
+async def resolve_names(tx: Tx, entity_type: EntityType, names: list[str]) -> dict[str, Resolved]:
+    records = await tx.records("resolve_names", entity_type, names=names)
+    return {
+        r["qualifiedName"]: Resolved(r["id"], entity_type, tuple(r["owners"] or ()), r["deleted"]) for r in records
+    }
+
+
+async def set_containers(tx: Tx, rows: list[dict[str, str]]) -> None:
+    """rows: {memberId, containerId, kind} with kind from ContainmentKind."""
+    if rows:
+        await tx.records("set_containers", rows=rows)
+
+
+async def get(tx: Tx, entity_id: str) -> Entity | None:
+    record = await tx.single("get_entity", id=entity_id)
+    return entity_from_record(record["entity"]) if record else None
+
+
+async def get_many(tx: Tx, ids: list[str]) -> dict[str, Entity]:
+    records = await tx.records("get_entities", ids=ids)
+    return {r["entity"]["id"]: entity_from_record(r["entity"]) for r in records}
+
+
+async def by_name(tx: Tx, entity_type: EntityType, qualified_name: str) -> Entity | None:
+    record = await tx.single("get_entity_by_name", entity_type, qualifiedName=qualified_name)
+    return entity_from_record(record["entity"]) if record else None
+
+
+async def search(
+    tx: Tx, query: str | None, types: list[str] | None, skip: int, limit: int
+) -> tuple[int, list[Entity]]:
+    params: dict[str, Any] = {"types": types, "skip": skip, "limit": limit}
+    if query is None:
+        total = (await tx.single("search_all_count", **params))["total"]
+        records = await tx.records("search_all_page", **params)
+    else:
+        total = (await tx.single("search_text_count", query=query, **params))["total"]
+        records = await tx.records("search_text_page", query=query, **params)
+    return total, [entity_from_record(r["entity"]) for r in records]
+
+
+async def soft_delete(tx: Tx, entity_id: str) -> bool:
+    return await tx.single("soft_delete_entity", id=entity_id) is not None
