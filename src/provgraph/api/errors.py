@@ -23,8 +23,8 @@ class ShapeErrors(MaskErrors):
             original = error.original_error
             if isinstance(original, ProvgraphError):
                 error.extensions = original.extensions
-            elif original is None:
-                # Parse and validation errors: the request itself is wrong.
+            elif original is None or isinstance(original, GraphQLError):
+                # Parse, validation and variable-coercion errors: the request itself is wrong.
                 error.extensions = {"code": "BAD_INPUT", **(error.extensions or {})}
             else:
                 log.error("unexpected error in %s", error.path, exc_info=original)

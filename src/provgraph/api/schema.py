@@ -7,6 +7,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from ..domain.errors import ProvgraphError
 from .entities import EntityMutation, EntityQuery
 from .errors import ShapeErrors
 from .principals import PrincipalMutation, PrincipalQuery
@@ -19,8 +20,16 @@ Query = merge_types("Query", (EntityQuery, PrincipalQuery))
 Mutation = merge_types("Mutation", (EntityMutation, PrincipalMutation))
 
 
+class ProvgraphSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
+        # Domain errors are answers, not incidents: log only the unexpected ones.
+        unexpected = [e for e in errors if e.original_error is not None and not isinstance(e.original_error, ProvgraphError)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return ProvgraphSchema(
         query=Query,
         mutation=Mutation,
         extensions=[
