@@ -30,13 +30,15 @@ RETURN e {.*, type: '__TYPE__'} AS entity, row.qualifiedName AS qualifiedName, c
 UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 WHERE e.deletedAt IS NULL
-RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS type, e.owners AS owners
+RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS type, e.owners AS owners,
+       coalesce(e.classificationNames, []) AS classificationNames
 
 // name: resolve_names
 // Which of these qualified names of one type exist, live or deleted.
 UNWIND $names AS qualifiedName
 MATCH (e:__TYPE__ {qualifiedName: qualifiedName})
-RETURN qualifiedName, e.id AS id, e.deletedAt IS NOT NULL AS deleted, e.owners AS owners
+RETURN qualifiedName, e.id AS id, e.deletedAt IS NOT NULL AS deleted, e.owners AS owners,
+       coalesce(e.classificationNames, []) AS classificationNames
 
 // name: set_containers
 // Makes each member's container (of the given containment kind) exactly the one named: the edge is
@@ -66,11 +68,18 @@ MATCH (e:__TYPE__ {qualifiedName: $qualifiedName})
 RETURN e {.*, type: '__TYPE__'} AS entity
 
 // name: search_text_page
-// Full-text hits, live only, optionally of some types, best first.
+// Full-text hits, live only, optionally of some types, best first. Every search query keeps only what
+// the caller's ReadScope lets it see ($readableTypes, $hiddenClassifications, $grantedIds: see
+// governance/access.py), inside the query, so totals and pages never count a hidden entity.
 CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node AS e, score
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
-RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity
+  AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
+  AND (e.id IN $grantedIds
+       OR (any(l IN labels(e) WHERE l IN $readableTypes)
+           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity,
+       coalesce(e.classificationNames, []) AS classificationNames
 ORDER BY score DESC, e.qualifiedName ASC, e.id ASC
 SKIP $skip LIMIT $limit
 
@@ -78,6 +87,10 @@ SKIP $skip LIMIT $limit
 CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node AS e
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
+  AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
+  AND (e.id IN $grantedIds
+       OR (any(l IN labels(e) WHERE l IN $readableTypes)
+           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
 RETURN count(e) AS total
 
 // name: search_all_page
@@ -85,7 +98,12 @@ RETURN count(e) AS total
 MATCH (e:Entity)
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
-RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity
+  AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
+  AND (e.id IN $grantedIds
+       OR (any(l IN labels(e) WHERE l IN $readableTypes)
+           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity,
+       coalesce(e.classificationNames, []) AS classificationNames
 ORDER BY e.qualifiedName ASC, e.id ASC
 SKIP $skip LIMIT $limit
 
@@ -93,6 +111,10 @@ SKIP $skip LIMIT $limit
 MATCH (e:Entity)
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
+  AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
+  AND (e.id IN $grantedIds
+       OR (any(l IN labels(e) WHERE l IN $readableTypes)
+           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
 RETURN count(e) AS total
 
 // name: soft_delete_entity
@@ -101,3 +123,20 @@ MATCH (e:Entity {id: $id})
 WHERE e.deletedAt IS NULL
 SET e.deletedAt = $now, e.updatedAt = $now
 RETURN e.id AS id
+
+// name: get_entity_in_scope
+// One entity and whether the caller's ReadScope lets it see it (the same condition as search).
+MATCH (e:Entity {id: $id})
+RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity,
+       coalesce(e.classificationNames, []) AS classificationNames,
+       e.id IN $grantedIds
+       OR (any(l IN labels(e) WHERE l IN $readableTypes)
+           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)) AS visible
+
+// name: get_entity_by_name_in_scope
+MATCH (e:__TYPE__ {qualifiedName: $qualifiedName})
+RETURN e {.*, type: '__TYPE__'} AS entity,
+       coalesce(e.classificationNames, []) AS classificationNames,
+       e.id IN $grantedIds
+       OR (any(l IN labels(e) WHERE l IN $readableTypes)
+           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)) AS visible

@@ -3,6 +3,11 @@
     provgraph serve [--host H] [--port P] [--demo]
     provgraph neo4j start|stop|status
     provgraph principal create NAME --role ROLE [--role ROLE ...]
+    provgraph principal rotate NAME
+    provgraph audit verify
+    provgraph ingest openlineage FILE [--concurrency N] [--no-progress]
+    provgraph report provenance ID --format json|md|html|prov [--out FILE]
+    provgraph report classification NAME --format json|md|html [--out FILE]
     provgraph schema            (print the GraphQL SDL)
 """
 
@@ -15,6 +20,9 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TypeVar
 
+from .cli_audit import register as register_governance
+from .cli_ingest import add_ingest_parser
+from .cli_report import register as register_report
 from .config import Settings
 from .domain.errors import ProvgraphError
 
@@ -56,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("name")
     create.add_argument("--role", action="append", required=True, dest="roles")
     create.set_defaults(run=_principal_create)
+
+    add_ingest_parser(commands)
+    register_report(commands)
+    register_governance(commands, principal_commands)
 
     schema = commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     schema.set_defaults(run=_print_schema)

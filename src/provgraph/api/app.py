@@ -15,6 +15,8 @@ from ..store.database import Database
 from .auth import Authenticate
 from .graphql_view import GraphQLView
 from .health import healthz, readyz
+from .openlineage import post_lineage
+from .reports_http import classification_report, provenance_report
 from .schema import schema
 
 
@@ -52,6 +54,7 @@ def create_app(
                     await result
             yield
         finally:
+            await services.monitoring.webhooks.drain(timeout=10)  # alert webhooks still being delivered
             await db.close()
 
     graphql = GraphQLView(schema)
@@ -60,6 +63,9 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/api/v1/lineage", post_lineage, methods=["POST"]),
+            Route("/api/v1/reports/provenance/{id}", provenance_report, methods=["GET"]),
+            Route("/api/v1/reports/classification/{name}", classification_report, methods=["GET"]),
         ],
         middleware=[Middleware(Authenticate)],
         lifespan=lifespan,

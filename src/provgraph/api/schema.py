@@ -5,19 +5,34 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from ..domain.errors import ProvgraphError
+from .classifications import ClassificationMutation, ClassificationQuery
+from .audit import AuditQuery
 from .entities import EntityMutation, EntityQuery
 from .errors import ShapeErrors
+from .grants import GrantMutation, GrantQuery
+from .lineage import LineageQuery
 from .principals import PrincipalMutation, PrincipalQuery
+from .deployments import DeploymentMutation, DeploymentQuery
+from .monitoring import MonitoringMutation, MonitoringQuery
+from .registry import RegistryMutation, RegistryQuery
+from .reports import ReportQuery
+from .runs import SCALARS, RunMutation, RunQuery
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 
-Query = merge_types("Query", (EntityQuery, PrincipalQuery))
-Mutation = merge_types("Mutation", (EntityMutation, PrincipalMutation))
+Query = merge_types("Query", (EntityQuery, LineageQuery, PrincipalQuery, ClassificationQuery, AuditQuery, GrantQuery))
+Mutation = merge_types("Mutation", (EntityMutation, PrincipalMutation, ClassificationMutation, GrantMutation))
+# The ML metadata store (runs, registry, deployments, monitoring).
+Query = merge_types("Query", (Query, RunQuery, RegistryQuery, DeploymentQuery, MonitoringQuery))
+Mutation = merge_types("Mutation", (Mutation, RunMutation, RegistryMutation, DeploymentMutation, MonitoringMutation))
+# Compliance reports (provenance, classification).
+Query = merge_types("Query", (Query, ReportQuery))
 
 
 class ProvgraphSchema(strawberry.Schema):
@@ -32,6 +47,7 @@ def build_schema() -> strawberry.Schema:
     return ProvgraphSchema(
         query=Query,
         mutation=Mutation,
+        config=StrawberryConfig(scalar_map=SCALARS),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),

@@ -5,6 +5,7 @@
         ─> build-features (pipeline run) ─> user_features@2026-11-01 {sessions_7d, avg_basket_value, churned}
         ─> train runs #1, #2 (experiment churn-model) ─> churn-classifier v1, v2 (+ evaluation report)
         ─> v2 deployed as churn-classifier-prod
+        ─> (services/demo_mlops.py) train #3 ─> v3, promoted to champion, rolled out; a drift alert fires
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from ..domain.entities import EntityInput, EntityRef, EntityType, ProcessInput
 from ..domain.principals import Principal
 from .container import Services
+from .demo_mlops import load_mlops
 
 DEMO_PRINCIPAL = Principal(name="system:demo", roles=("admin",))
 T = EntityType
@@ -100,4 +102,5 @@ async def load_demo(services: Services) -> bool:
     champion = await services.entities.get_by_name(DEMO_PRINCIPAL, T.MODEL_VERSION, "registry://acme/churn-classifier/v2")
     deployment = await services.entities.get_by_name(DEMO_PRINCIPAL, T.DEPLOYMENT, "k8s://prod/churn-classifier")
     await services.ingest.link_lineage(DEMO_PRINCIPAL, champion.id, deployment.id)
+    await load_mlops(services, DEMO_PRINCIPAL)  # train #3 -> v3 promoted to champion, rolled out, drift alert
     return True

@@ -8,9 +8,13 @@ from ..domain.entities import Entity, EntityType, check_id
 from ..domain.errors import NotFound
 from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
-from ..governance.access import READ, AccessControl
+from ..governance.access import READ, AccessControl, ReadScope
+from ..domain.classifications import check_classification_name
+from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store.database import Database, Tx
+from ..store.entities import InScope
+from .audit import ReadAudit, Seen
 
 _WORD = re.compile(r"[^\W\d_]+")
 MAX_SEARCH_TEXT = 1024
@@ -27,15 +31,17 @@ class EntityService:
     def __init__(self, db: Database, access: AccessControl) -> None:
         self._db = db
         self._access = access
+        self._audit = ReadAudit.over(db, access)
 
     async def find(self, principal: Principal, entity_id: str) -> Entity | None:
-        """The live entity with this id, or None."""
+        """The live entity with this id, or None: also when the caller may not see it, so a hidden
+        entity and a missing one get the same answer."""
         check_id(entity_id)
-        entity = await self._db.read(lambda tx: entity_store.get(tx, entity_id))
-        if entity is None or entity.deleted:
-            return None
-        self._access.require_type(principal, READ, entity.type)
-        return entity
+        scope = await self._access.scope(principal)
+        found = await self._db.read(
+            lambda tx: classification_store.loaded(tx, entity_store.get_in_scope(tx, entity_id, scope.cypher_params()))
+        )
+        return await self._visible(principal, scope, "entity", found, resource_id=entity_id)
 
     async def get(self, principal: Principal, entity_id: str) -> Entity:
         """Like find, but a missing entity is NOT_FOUND."""
@@ -46,8 +52,37 @@ class EntityService:
 
     async def get_by_name(self, principal: Principal, entity_type: EntityType, qualified_name: str) -> Entity | None:
         self._access.require_type(principal, READ, entity_type)
-        entity = await self._db.read(lambda tx: entity_store.by_name(tx, entity_type, qualified_name.strip()))
-        return None if entity is None or entity.deleted else entity
+        scope = await self._access.scope(principal)
+        found = await self._db.read(
+            lambda tx: classification_store.loaded(
+                tx, entity_store.by_name_in_scope(tx, entity_type, qualified_name.strip(), scope.cypher_params())
+            )
+        )
+        return await self._visible(principal, scope, "entityByName", found, resource_type=entity_type)
+
+    async def _visible(
+        self,
+        principal: Principal,
+        scope: ReadScope,
+        operation: str,
+        found: InScope | None,
+        resource_id: str | None = None,
+        resource_type: EntityType | None = None,
+    ) -> Entity | None:
+        """The entity if live and visible, else None; the read (or its denial) is audited either way."""
+        live = found if found is not None and not found.entity.deleted else None
+        about = Seen(live.entity.id, live.entity.type, live.classification_names) if live else None
+        await self._audit.reads(
+            principal,
+            operation,
+            scope,
+            resource_id=about.id if about else resource_id,
+            resource_type=about.type if about else resource_type,
+            seen=[about] if about and live.visible else [],
+            hidden=[about] if about and not live.visible else [],
+            found=live is not None and live.visible,
+        )
+        return live.entity if live and live.visible else None
 
     async def search(
         self,
@@ -60,19 +95,26 @@ class EntityService:
     ) -> Page[Entity]:
         check_page_size(first)
         offset = decode_cursor(after)
-        wanted = types or list(EntityType)
-        readable = [t for t in wanted if self._access.allows(principal, READ, f"type:{t.label}")]
-        if not readable:
-            return Page(items=[], offset=offset, total=0)
-        labels = None if len(readable) == len(EntityType) else [t.label for t in readable]
+        if classification is not None:
+            check_classification_name(classification, "classification")
+        labels = None if not types or set(types) == set(EntityType) else sorted({t.label for t in types})
         query = None
         if text is not None and text.strip():
             query = fulltext_query(text[:MAX_SEARCH_TEXT])
             if query is None:
                 return Page(items=[], offset=offset, total=0)
+        scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> Page[Entity]:
-            total, items = await entity_store.search(tx, query, labels, offset, first)
-            return Page(items=items, offset=offset, total=total)
+        async def work(tx: Tx) -> tuple[int, list[InScope]]:
+            total, found = await entity_store.search(tx, query, labels, offset, first, scope.cypher_params(), classification)
+            return total, await classification_store.with_classifications(tx, found)
 
-        return await self._db.read(work)
+        total, found = await self._db.read(work)
+        await self._audit.reads(
+            principal,
+            "search",
+            scope,
+            seen=[Seen(f.entity.id, f.entity.type, f.classification_names) for f in found],
+            total=total,
+        )
+        return Page(items=[f.entity for f in found], offset=offset, total=total)

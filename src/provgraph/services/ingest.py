@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..domain.audit import AuditRecord
 from ..domain.entities import (
     DATA_TYPES,
     MAX_BATCH,
@@ -22,17 +23,22 @@ from ..domain.entities import (
 from ..domain.errors import BadInput, LimitExceeded, NotFound
 from ..domain.lineage import LineageEdge, LineageKind, lineage_kind
 from ..domain.principals import Principal
-from ..governance.access import READ, WRITE, AccessControl
+from ..governance.access import READ, WRITE, AccessControl, AccessDenied, Decision, ReadScope
+from ..governance.audit import AuditLog, audit_record
+from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store import lineage as lineage_store
 from ..store.database import Database, Tx
 from ..store.entities import Resolved
+from . import propagation
+from .audit import HIDDEN_RULE
 
 
 class IngestService:
     def __init__(self, db: Database, access: AccessControl) -> None:
         self._db = db
         self._access = access
+        self._log = AuditLog(db)  # every write's audit event commits in the write's own transaction
 
     # -- entities -------------------------------------------------------------------------------
 
@@ -41,31 +47,45 @@ class IngestService:
         if len(items) > MAX_BATCH:
             raise LimitExceeded(f"input: at most {MAX_BATCH} entities per call, got {len(items)}", field="input")
         unique = _deduplicate(items)
-        for entity_type in {item.type for item in unique}:
-            self._access.require_type(principal, WRITE, entity_type)
+        scope = await self._access.scope(principal)
         for index, item in enumerate(items):
             if item.container is not None and item.container.type is not None:
                 containment_kind(item.type, item.container.type, f"input[{index}].container")
 
         async def work(tx: Tx) -> list[Entity]:
             refs = [(f"input[{i}].container", item.container) for i, item in enumerate(items) if item.container]
-            resolved = await self._resolve(tx, principal, refs, batch={item.key for item in unique})
+            if refs:  # containment carries classifications: lock before writing (services/propagation.py)
+                await propagation.hold_lock(tx)
+            decisions = await self._authorize_writes(tx, principal, scope, [item.key for item in unique])
+            events: list[AuditRecord] = []
+            resolved = await self._resolve(tx, principal, refs, scope, events, batch={item.key for item in unique})
             stored = await self._upsert_grouped(tx, unique)
             await self._set_containers(tx, items, stored, resolved)
-            return [stored[item.key] for item in items]
+            events += [
+                audit_record(principal, WRITE, decisions[key], stored[key].id, key[0].label, operation="upsertEntities")
+                for key in decisions
+            ]
+            # Appended last, so the audit head is the last lock every write takes: one lock order, no deadlocks.
+            await self._log.append(tx, events)
+            return await classification_store.with_classifications(tx, [stored[item.key] for item in items])
 
         return await self._db.write(work)
 
     async def delete_entity(self, principal: Principal, entity_id: str) -> bool:
         """Soft delete: the entity leaves search and lookups but stays in history and lineage."""
         check_id(entity_id)
+        scope = await self._access.scope(principal)
 
         async def work(tx: Tx) -> bool:
             found = (await entity_store.resolve_ids(tx, [entity_id])).get(entity_id)
-            if found is None:
-                raise NotFound(f"id: no entity with id {entity_id!r}", field="id")
-            self._access.require_type(principal, WRITE, found.type)
-            return await entity_store.soft_delete(tx, entity_id)
+            if found is None or not scope.can_see(found.type, found.classification_names, entity_id):
+                raise NotFound(f"id: no entity with id {entity_id!r}", field="id")  # hidden = missing
+            decision = self._access.require_write(principal, found.type, found.owners, entity_id, operation="delete")
+            await propagation.hold_lock(tx)
+            deleted = await entity_store.soft_delete(tx, entity_id)
+            await propagation.remove_assignments_on_delete(tx, entity_id)
+            await self._log.append(tx, [audit_record(principal, "delete", decision, entity_id, found.type.label)])
+            return deleted
 
         return await self._db.write(work)
 
@@ -77,7 +97,7 @@ class IngestService:
         Unknown references by name are created, unknown ids are NOT_FOUND; edges no longer listed are
         ended (removedAt), not deleted. Replaying the same process changes nothing.
         """
-        self._access.require_type(principal, WRITE, process.type)
+        scope = await self._access.scope(principal)
         if process.container is not None and process.container.type is not None:
             containment_kind(process.type, process.container.type, "input.container")
         as_entity = EntityInput(
@@ -89,11 +109,14 @@ class IngestService:
         )
 
         async def work(tx: Tx) -> Entity:
+            await propagation.hold_lock(tx)
             refs = [(f"input.inputs[{i}]", ref) for i, ref in enumerate(process.inputs)]
             refs += [(f"input.outputs[{i}]", ref) for i, ref in enumerate(process.outputs)]
             if process.container is not None:
                 refs.append(("input.container", process.container))
-            resolved = await self._resolve(tx, principal, refs)
+            [decision] = (await self._authorize_writes(tx, principal, scope, [as_entity.key])).values()
+            events: list[AuditRecord] = []
+            resolved = await self._resolve(tx, principal, refs, scope, events)
             for field, ref in refs[: len(process.inputs) + len(process.outputs)]:
                 entity_type = resolved[ref].type
                 if entity_type not in DATA_TYPES:
@@ -103,13 +126,24 @@ class IngestService:
             process_id = stored[as_entity.key].id
             input_ids = list(dict.fromkeys(resolved[ref].id for ref in process.inputs))
             output_ids = list(dict.fromkeys(resolved[ref].id for ref in process.outputs))
-            await lineage_store.end_process_edges_except(tx, process_id, input_ids, output_ids)
+            ended_inputs, ended_outputs = await lineage_store.end_process_edges_except(tx, process_id, input_ids, output_ids)
+            events.append(
+                audit_record(
+                    principal, WRITE, decision, process_id, process.type.label,
+                    operation="recordProcess", inputs=input_ids, outputs=output_ids,
+                )
+            )
             await lineage_store.link(
                 tx,
                 [(i, process_id, LineageKind.INPUT_TO) for i in input_ids]
                 + [(process_id, o, LineageKind.PRODUCED) for o in output_ids],
             )
-            return stored[as_entity.key]
+            # A new output of a tagged input is tagged, and an ended edge's tags go, in this transaction.
+            await propagation.refresh_after_edges_changed(
+                tx, [*input_ids, *ended_inputs, process_id], [process_id, *output_ids, *ended_outputs]
+            )
+            await self._log.append(tx, events)
+            return (await classification_store.with_classifications(tx, [stored[as_entity.key]]))[0]
 
         return await self._db.write(work)
 
@@ -119,10 +153,16 @@ class IngestService:
         if source_id == target_id:
             raise BadInput("targetId: an entity cannot be its own lineage source", field="targetId")
 
+        scope = await self._access.scope(principal)
+
         async def work(tx: Tx) -> LineageEdge:
-            source, target = await self._edge_ends(tx, principal, source_id, target_id)
+            source, target, event = await self._edge_ends(tx, principal, scope, source_id, target_id, "link")
             kind = lineage_kind(source.type, target.type)
-            return (await lineage_store.link(tx, [(source_id, target_id, kind)]))[0]
+            await propagation.hold_lock(tx)
+            edge = (await lineage_store.link(tx, [(source_id, target_id, kind)]))[0]
+            await propagation.refresh_after_edges_changed(tx, [source_id], [target_id])
+            await self._log.append(tx, [event])
+            return edge
 
         return await self._db.write(work)
 
@@ -131,43 +171,94 @@ class IngestService:
         check_id(source_id, "sourceId")
         check_id(target_id, "targetId")
 
+        scope = await self._access.scope(principal)
+
         async def work(tx: Tx) -> bool:
-            await self._edge_ends(tx, principal, source_id, target_id)
-            return bool(await lineage_store.unlink(tx, source_id, target_id))
+            _, _, event = await self._edge_ends(tx, principal, scope, source_id, target_id, "unlink")
+            await propagation.hold_lock(tx)
+            ended = await lineage_store.unlink(tx, source_id, target_id)
+            if ended:  # tags that no longer have a path go; those with another path stay
+                await propagation.refresh_after_edges_changed(tx, [source_id], [target_id])
+            await self._log.append(tx, [event])
+            return bool(ended)
 
         return await self._db.write(work)
 
     # -- shared steps ---------------------------------------------------------------------------
 
-    async def _edge_ends(self, tx: Tx, principal: Principal, source_id: str, target_id: str) -> tuple[Resolved, Resolved]:
-        """Both ends must exist. An edge belongs to its process end (or, without one, its target):
-        the caller needs write on that end's type and read on the other."""
+    async def _edge_ends(
+        self, tx: Tx, principal: Principal, scope: ReadScope, source_id: str, target_id: str, action: str
+    ) -> tuple[Resolved, Resolved, AuditRecord]:
+        """Both ends must exist and be visible to the caller (a hidden end is NOT_FOUND, exactly like a
+        missing one). An edge belongs to its process end (or, without one, its target): the caller
+        needs write on that end (its type, ownership or a grant) and read on the other's type. Returns
+        the audit event for the change, against the owning end, for the caller to append last."""
         found = await entity_store.resolve_ids(tx, [source_id, target_id])
         for field, entity_id in (("sourceId", source_id), ("targetId", target_id)):
-            if entity_id not in found:
+            end = found.get(entity_id)
+            if end is None or not scope.can_see(end.type, end.classification_names, entity_id):
                 raise NotFound(f"{field}: no entity with id {entity_id!r}", field=field)
         source, target = found[source_id], found[target_id]
         owner, other = (source, target) if source.type in PROCESS_TYPES else (target, source)
-        self._access.require_type(principal, WRITE, owner.type)
+        decision = self._access.require_write(principal, owner.type, owner.owners, owner.id, operation=action)
         self._access.require_type(principal, READ, other.type)
-        return source, target
+        event = audit_record(principal, action, decision, owner.id, owner.type.label, source=source_id, target=target_id)
+        return source, target, event
+
+    async def _authorize_writes(
+        self, tx: Tx, principal: Principal, scope: ReadScope, keys: list[tuple[EntityType, str]]
+    ) -> dict[tuple[EntityType, str], Decision]:
+        """The write decision for each entity named by (type, qualifiedName). A new one needs its type's
+        write rule; an existing one may also be written by its owners or through an instance grant,
+        but only by a caller who may see it."""
+        by_type: dict[EntityType, list[str]] = defaultdict(list)
+        for entity_type, qualified_name in keys:
+            by_type[entity_type].append(qualified_name)
+        decisions: dict[tuple[EntityType, str], Decision] = {}
+        for entity_type, names in by_type.items():
+            existing = await entity_store.resolve_names(tx, entity_type, sorted(set(names)))
+            for name in names:
+                found = existing.get(name)
+                if found is None:
+                    decisions[(entity_type, name)] = self._access.require_write(principal, entity_type)
+                    continue
+                self._require_visible(principal, scope, found)
+                decisions[(entity_type, name)] = self._access.require_write(principal, entity_type, found.owners, found.id)
+        return decisions
+
+    @staticmethod
+    def _require_visible(principal: Principal, scope: ReadScope, found: Resolved) -> None:
+        """Writing or referencing an existing entity by name needs read access to it: otherwise the
+        answer (the entity, its classifications) would reveal what the caller may not see."""
+        if not scope.can_see(found.type, found.classification_names, found.id):
+            raise AccessDenied(
+                f"principal {principal.name!r} may not write or reference this {found.type.name}",
+                principal=principal,
+                action=WRITE,
+                decision=Decision(False, HIDDEN_RULE),
+                resource_id=found.id,
+                resource_type=found.type.label,
+            )
 
     async def _resolve(
         self,
         tx: Tx,
         principal: Principal,
         refs: list[tuple[str, EntityRef]],
+        scope: ReadScope,
+        events: list[AuditRecord],
         batch: set[tuple[EntityType, str]] = frozenset(),
     ) -> dict[EntityRef, Resolved]:
         """Finds every referenced entity with one query per kind of reference. Unknown ids are
-        NOT_FOUND; unknown names are created (the caller needs write on their type) unless the
-        batch being upserted creates them anyway."""
+        NOT_FOUND; unknown names are created (the caller needs write on their type, and gets their
+        audit events in `events` to append last) unless the batch being upserted creates them anyway."""
         by_id = [ref for _, ref in refs if ref.id is not None]
         found_ids = await entity_store.resolve_ids(tx, list({ref.id for ref in by_id})) if by_id else {}
         resolved: dict[EntityRef, Resolved] = {}
         for field, ref in refs:
             if ref.id is not None:
-                if ref.id not in found_ids:
+                hit = found_ids.get(ref.id)
+                if hit is None or not scope.can_see(hit.type, hit.classification_names, hit.id):  # hidden = missing
                     raise NotFound(f"{field}.id: no entity with id {ref.id!r}", field=f"{field}.id")
                 resolved[ref] = found_ids[ref.id]
 
@@ -179,14 +270,21 @@ class IngestService:
             found = await entity_store.resolve_names(tx, entity_type, sorted(wanted))
             missing = sorted(n for n in wanted if (n not in found or found[n].deleted) and (entity_type, n) not in batch)
             if missing:
-                self._access.require_type(principal, WRITE, entity_type)
+                decision = self._access.require_write(principal, entity_type)
                 created = await entity_store.upsert(
                     tx, entity_type, [EntityInput(type=entity_type, qualified_name=n) for n in missing]
                 )
                 found.update({n: Resolved(e.id, entity_type, tuple(e.owners)) for n, e in created.items()})
+                events += [
+                    audit_record(principal, WRITE, decision, e.id, entity_type.label, operation="created by reference")
+                    for e in created.values()
+                ]
             existing = {n for n in wanted if n in found and n not in missing}
             if existing:
                 self._access.require_type(principal, READ, entity_type)
+                for name in existing:
+                    if (entity_type, name) not in batch:
+                        self._require_visible(principal, scope, found[name])
             for _, ref in refs:
                 if ref.id is None and ref.type is entity_type and ref.qualified_name in found:
                     resolved[ref] = found[ref.qualified_name]
@@ -222,7 +320,14 @@ class IngestService:
                 container_id, container_type = container.id, container.type
             kind = containment_kind(item.type, container_type, f"input[{index}].container")
             rows.append({"memberId": stored[item.key].id, "containerId": container_id, "kind": kind.value})
+        if not rows:
+            return
+        members = [row["memberId"] for row in rows]
+        old_containers = await propagation.containers_of(tx, members)
         await entity_store.set_containers(tx, rows)
+        await propagation.refresh_after_edges_changed(
+            tx, [*old_containers, *(row["containerId"] for row in rows)], members
+        )
 
 
 def _deduplicate(items: list[EntityInput]) -> list[EntityInput]:

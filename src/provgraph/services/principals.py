@@ -2,36 +2,57 @@
 
 from __future__ import annotations
 
-from ..domain.errors import BadInput, Conflict, Unauthenticated
+from ..domain.audit import ANONYMOUS, DENY, AuditRecord
+from ..domain.errors import BadInput, Conflict, NotFound, Unauthenticated
 from ..domain.principals import ROLES, NewPrincipal, Principal, check_principal_name
-from ..governance.access import AccessControl
+from ..governance.access import AccessControl, Decision
+from ..governance.audit import AuditLog, audit_record
 from ..governance.tokens import hash_token, new_token, token_matches
 from ..store.database import Database, Tx
 
 BOOTSTRAP_ADMIN = "admin"
 MANAGE = "manage"
+# The CLI acts with the operator's direct access to the database; its changes are audited under this name.
+OPERATOR = Principal(name="cli-operator", roles=())
+OPERATOR_DECISION = Decision(True, "operator: direct database access through the provgraph CLI")
 
 
 class PrincipalService:
-    def __init__(self, db: Database, access: AccessControl) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
         self._db = db
         self._access = access
+        self._log = log or AuditLog(db)
 
     async def authenticate(self, token: str | None, request_id: str = "", client: str = "") -> Principal:
         """The principal a bearer token belongs to. Wrong, revoked and missing tokens all get the same
         answer so a caller learns nothing about which principals exist."""
         if not token:
+            await self._login_failed(ANONYMOUS, "no bearer token", request_id, client)
             raise Unauthenticated("a bearer token is required: send 'Authorization: Bearer <token>'")
         record = await self._db.read(lambda tx: tx.single("principal_by_token_hash", tokenHash=hash_token(token)))
         if record is None or not record["active"] or not token_matches(token, record["tokenHash"]):
+            name, reason = (record["name"], "deactivated principal") if record else (ANONYMOUS, "unknown token")
+            await self._login_failed(name, reason, request_id, client)
             raise Unauthenticated("the bearer token is invalid or has been revoked")
+        # Every request passes here first: pick up policy changes other replicas made (at most one
+        # version check per second), so the decisions below see current grants.
+        await self._access.refresh()
         return Principal(name=record["name"], roles=tuple(record["roles"]), request_id=request_id, client=client)
 
-    async def create(self, actor: Principal, name: str, roles: list[str]) -> NewPrincipal:
-        self._access.require(actor, MANAGE, "principals", "principals")
-        return await self.create_unchecked(name, roles)
+    async def _login_failed(self, name: str, reason: str, request_id: str, client: str) -> None:
+        await self._log.record(
+            [AuditRecord(name, "login", DENY, reason, request_id=request_id, client=client, details={"reason": reason})]
+        )
 
-    async def create_unchecked(self, name: str, roles: list[str]) -> NewPrincipal:
+    async def create(self, actor: Principal, name: str, roles: list[str]) -> NewPrincipal:
+        decision = self._access.require(
+            actor, MANAGE, "principals", "principals", resource_id=name, resource_type="principal", operation="create-principal"
+        )
+        return await self.create_unchecked(name, roles, actor, decision)
+
+    async def create_unchecked(
+        self, name: str, roles: list[str], actor: Principal = OPERATOR, decision: Decision = OPERATOR_DECISION
+    ) -> NewPrincipal:
         """For the CLI, which acts with the operator's access to the database itself."""
         problem = check_principal_name(name)
         if problem:
@@ -47,9 +68,48 @@ class PrincipalService:
             if await tx.single("principal_by_name", name=name):
                 raise Conflict(f"name: a principal named {name!r} already exists", field="name")
             record = await tx.single("create_principal", name=name, roles=sorted(set(roles)), tokenHash=hash_token(token))
+            event = audit_record(actor, "create-principal", decision, name, "principal", roles=list(record["roles"]))
+            await self._log.append(tx, [event])
             return Principal(name=record["name"], roles=tuple(record["roles"]))
 
         return NewPrincipal(principal=await self._db.write(work), token=token)
+
+    async def rotate_token(self, actor: Principal, name: str) -> str:
+        """A new token for `name` (admins, or the principal itself); the old one stops working at once."""
+        if actor.name == name and actor.active:
+            decision = Decision(True, "self: a principal may rotate its own token")
+        else:
+            decision = self._access.require(
+                actor, MANAGE, "principals", "principals", resource_id=name, resource_type="principal", operation="rotate-token"
+            )
+        return await self.rotate_token_unchecked(name, actor, decision)
+
+    async def rotate_token_unchecked(self, name: str, actor: Principal = OPERATOR, decision: Decision = OPERATOR_DECISION) -> str:
+        token = new_token()
+
+        async def work(tx: Tx) -> None:
+            if await tx.single("set_principal_token", name=name, tokenHash=hash_token(token)) is None:
+                raise NotFound(f"name: no principal named {name!r}", field="name")
+            await self._log.append(tx, [audit_record(actor, "rotate-token", decision, name, "principal")])
+
+        await self._db.write(work)
+        return token
+
+    async def deactivate(self, actor: Principal, name: str) -> bool:
+        """Its token stops working on the next request, on every replica. False if it already was."""
+        decision = self._access.require(
+            actor, MANAGE, "principals", "principals", resource_id=name, resource_type="principal", operation="deactivate-principal"
+        )
+
+        async def work(tx: Tx) -> bool:
+            record = await tx.single("set_principal_active", name=name, active=False)
+            if record is None:
+                raise NotFound(f"name: no principal named {name!r}", field="name")
+            changed = bool(record["before"])
+            await self._log.append(tx, [audit_record(actor, "deactivate-principal", decision, name, "principal", changed=changed)])
+            return changed
+
+        return await self._db.write(work)
 
     async def ensure_bootstrap_admin(self, token: str | None) -> str | None:
         """With PROVGRAPH_ADMIN_TOKEN set, the `admin` principal answers to it. Without it, and with no

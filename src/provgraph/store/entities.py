@@ -18,6 +18,7 @@ class Resolved:
     type: EntityType
     owners: tuple[str, ...]
     deleted: bool = False
+    classification_names: tuple[str, ...] = ()  # what ReadScope.can_see needs to decide visibility
 
 
 def canonical_json(value: dict[str, Any]) -> str:
@@ -61,13 +62,21 @@ async def upsert(tx: Tx, entity_type: EntityType, items: list[EntityInput]) -> d
 
 async def resolve_ids(tx: Tx, ids: list[str]) -> dict[str, Resolved]:
     records = await tx.records("resolve_ids", ids=ids)
-    return {r["id"]: Resolved(r["id"], EntityType.from_label(r["type"]), tuple(r["owners"] or ())) for r in records}
+    return {
+        r["id"]: Resolved(
+            r["id"], EntityType.from_label(r["type"]), tuple(r["owners"] or ()), False, tuple(r["classificationNames"])
+        )
+        for r in records
+    }
 
 
 async def resolve_names(tx: Tx, entity_type: EntityType, names: list[str]) -> dict[str, Resolved]:
     records = await tx.records("resolve_names", entity_type, names=names)
     return {
-        r["qualifiedName"]: Resolved(r["id"], entity_type, tuple(r["owners"] or ()), r["deleted"]) for r in records
+        r["qualifiedName"]: Resolved(
+            r["id"], entity_type, tuple(r["owners"] or ()), r["deleted"], tuple(r["classificationNames"])
+        )
+        for r in records
     }
 
 
@@ -92,17 +101,50 @@ async def by_name(tx: Tx, entity_type: EntityType, qualified_name: str) -> Entit
     return entity_from_record(record["entity"]) if record else None
 
 
+@dataclass(frozen=True)
+class InScope:
+    """An entity with its classification names and whether the caller's ReadScope may see it."""
+
+    entity: Entity
+    classification_names: tuple[str, ...]
+    visible: bool = True
+
+
+def _in_scope(record: dict[str, Any]) -> InScope:
+    return InScope(entity_from_record(record["entity"]), tuple(record["classificationNames"]), record.get("visible", True))
+
+
+async def get_in_scope(tx: Tx, entity_id: str, scope: dict[str, list[str]]) -> InScope | None:
+    """scope: ReadScope.cypher_params()."""
+    record = await tx.single("get_entity_in_scope", id=entity_id, **scope)
+    return _in_scope(record) if record else None
+
+
+async def by_name_in_scope(
+    tx: Tx, entity_type: EntityType, qualified_name: str, scope: dict[str, list[str]]
+) -> InScope | None:
+    record = await tx.single("get_entity_by_name_in_scope", entity_type, qualifiedName=qualified_name, **scope)
+    return _in_scope(record) if record else None
+
+
 async def search(
-    tx: Tx, query: str | None, types: list[str] | None, skip: int, limit: int
-) -> tuple[int, list[Entity]]:
-    params: dict[str, Any] = {"types": types, "skip": skip, "limit": limit}
+    tx: Tx,
+    query: str | None,
+    types: list[str] | None,
+    skip: int,
+    limit: int,
+    scope: dict[str, list[str]],
+    classification: str | None = None,
+) -> tuple[int, list[InScope]]:
+    """Only what `scope` (ReadScope.cypher_params()) lets the caller see, counted and paged in Cypher."""
+    params: dict[str, Any] = {"types": types, "skip": skip, "limit": limit, "classification": classification, **scope}
     if query is None:
         total = (await tx.single("search_all_count", **params))["total"]
         records = await tx.records("search_all_page", **params)
     else:
         total = (await tx.single("search_text_count", query=query, **params))["total"]
         records = await tx.records("search_text_page", query=query, **params)
-    return total, [entity_from_record(r["entity"]) for r in records]
+    return total, [_in_scope(r) for r in records]
 
 
 async def soft_delete(tx: Tx, entity_id: str) -> bool:

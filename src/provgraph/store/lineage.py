@@ -27,5 +27,9 @@ async def unlink(tx: Tx, source: str, target: str) -> list[LineageEdge]:
     ]
 
 
-async def end_process_edges_except(tx: Tx, process_id: str, input_ids: list[str], output_ids: list[str]) -> None:
-    await tx.records("end_process_edges_except", processId=process_id, inputIds=input_ids, outputIds=output_ids)
+async def end_process_edges_except(
+    tx: Tx, process_id: str, input_ids: list[str], output_ids: list[str]
+) -> tuple[list[str], list[str]]:
+    """Ends the live edges not listed; returns the ids of the inputs and outputs whose edge ended."""
+    record = await tx.single("end_process_edges_except", processId=process_id, inputIds=input_ids, outputIds=output_ids)
+    return (list(record["endedInputs"]), list(record["endedOutputs"])) if record else ([], [])

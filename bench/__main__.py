@@ -1,0 +1,45 @@
+"""python -m bench run --size 100k [--out DIR] [--chart PATH] [--no-mlmd] [--seed N] [--starts N] [--profile]
+
+NEO4J_URI must point at a Neo4j the bench may empty. Prints the table, writes DIR/results-<size>.json
+(default bench/results/) and a PNG chart of the ratios (default DIR/results-<size>.png).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import report
+from .generator import size_of
+from .runner import run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    bench = commands.add_parser("run", help="load one graph into provgraph, raw Cypher and MLMD; measure all")
+    bench.add_argument("--size", default="100k", help="2k (smoke), 10k, 100k (default), 1m, or a number")
+    bench.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    bench.add_argument("--chart", type=Path, default=None, help="the PNG to write (default OUT/results-SIZE.png)")
+    bench.add_argument("--no-mlmd", action="store_true", help="skip the ML Metadata column (recorded in the output)")
+    bench.add_argument("--seed", type=int, default=7)
+    bench.add_argument("--starts", type=int, default=20, help="sampled lineage starts (default 20)")
+    bench.add_argument("--profile", action="store_true",
+                       help="pyinstrument the provgraph server during ingest and depth-6 lineage (OUT/profile-SIZE/*.txt)")
+    args = parser.parse_args(argv)
+
+    results = run(size_of(args.size), args.out, with_mlmd=not args.no_mlmd, seed=args.seed, profile=args.profile, starts=args.starts)
+    print()
+    print(report.table(results))
+    label = args.size.lower()
+    json_path = args.out / f"results-{label}.json"
+    report.write_json(results, json_path)
+    chart_path = args.chart or args.out / f"results-{label}.png"
+    drawn = report.chart(results, chart_path)
+    print(f"\nwrote {json_path}" + (f" and {chart_path}" if drawn else " (no chart: matplotlib is not installed)"))
+    return 0 if all(results["checks"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

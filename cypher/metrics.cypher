@@ -1,0 +1,77 @@
+// Metric series (domain/metrics.py): the points a Run or Deployment logs. A series is
+// (owner)-[:HAS_METRIC]->(:MetricSeries {name, count, chunks, last, lastStep, lastTimestamp, min, max})
+// and its points are columnar chunks (series)-[:HAS_CHUNK]->(:MetricChunk {seq, steps, values,
+// timestamps}), one chunk per (at most 10,000 points of a) logged batch: appending thousands of points
+// is one statement, and the summary answers last/min/max without reading a point.
+// Timestamps are epoch milliseconds. Values may be NaN or +-Infinity.
+
+// name: append_metric_points
+// One call's points for one owner, one row per series:
+// $series: [{name, chunks: [{index, offset, values, steps|null, timestamps}], min, max, count,
+//            lastIndex, lastStep|null, lastValue, lastTimestamp}]  (min/max skip NaN; null if all NaN)
+// The owner is locked first (metricsLoggedAt), so concurrent appends to its series run one after the
+// other: a series is created once and count/last/min/max never lose an update. Without steps, points
+// continue the series: lastStep + 1, + 2, ... (0, 1, ... for a new series).
+MATCH (o:Entity {id: $ownerId})
+SET o.metricsLoggedAt = $now
+WITH o
+UNWIND $series AS b
+MERGE (o)-[:HAS_METRIC]->(s:MetricSeries {name: b.name})
+  ON CREATE SET s.ownerId = o.id, s.count = 0, s.chunks = 0, s.createdAt = $now
+WITH s, b, coalesce(s.lastStep + 1, 0) AS nextStep
+FOREACH (c IN b.chunks |
+  CREATE (s)-[:HAS_CHUNK]->(:MetricChunk {
+    seq: s.chunks + c.index,
+    steps: coalesce(c.steps, range(nextStep + c.offset, nextStep + c.offset + size(c.values) - 1)),
+    values: c.values,
+    timestamps: c.timestamps,
+    createdAt: $now
+  }))
+WITH s, b, coalesce(b.lastStep, nextStep + b.lastIndex) AS batchLastStep
+WITH s, b, batchLastStep,
+     s.lastStep IS NULL OR batchLastStep > s.lastStep
+       OR (batchLastStep = s.lastStep AND b.lastTimestamp >= s.lastTimestamp) AS newLast
+WITH s, b, newLast, batchLastStep,
+     s.count + b.count AS count,
+     s.chunks + size(b.chunks) AS chunks,
+     CASE WHEN b.min IS NULL THEN s.min WHEN s.min IS NULL OR b.min < s.min THEN b.min ELSE s.min END AS min,
+     CASE WHEN b.max IS NULL THEN s.max WHEN s.max IS NULL OR b.max > s.max THEN b.max ELSE s.max END AS max,
+     CASE WHEN newLast THEN b.lastValue ELSE s.last END AS last,
+     CASE WHEN newLast THEN batchLastStep ELSE s.lastStep END AS lastStep,
+     CASE WHEN newLast THEN b.lastTimestamp ELSE s.lastTimestamp END AS lastTimestamp
+SET s.count = count, s.chunks = chunks, s.min = min, s.max = max,
+    s.last = last, s.lastStep = lastStep, s.lastTimestamp = lastTimestamp, s.updatedAt = $now
+RETURN s {.name, .last, .lastStep, .lastTimestamp, .min, .max, .count} AS series
+
+// name: metric_summaries
+// The series summaries of many owners at once, optionally only the named ones.
+UNWIND $ownerIds AS ownerId
+MATCH (:Entity {id: ownerId})-[:HAS_METRIC]->(s:MetricSeries)
+WHERE $names IS NULL OR s.name IN $names
+RETURN ownerId, s {.name, .last, .lastStep, .lastTimestamp, .min, .max, .count} AS series
+ORDER BY ownerId, s.name
+
+// name: metric_points
+// One series' points in step order (then time, then logging order), at most $limit, as three columns.
+MATCH (:Entity {id: $ownerId})-[:HAS_METRIC]->(s:MetricSeries {name: $name})-[:HAS_CHUNK]->(c:MetricChunk)
+UNWIND range(0, size(c.values) - 1) AS i
+WITH c.steps[i] AS step, c.values[i] AS value, c.timestamps[i] AS timestamp, c.seq AS seq, i
+ORDER BY step, timestamp, seq, i
+LIMIT $limit
+RETURN collect(step) AS steps, collect(value) AS values, collect(timestamp) AS timestamps
+
+// name: metric_tail
+// The last $limit values logged to each named series, newest first (logging order, not step order):
+// what an alert window ending at the next logged point needs.
+UNWIND $names AS name
+MATCH (:Entity {id: $ownerId})-[:HAS_METRIC]->(s:MetricSeries {name: name})
+CALL (s) {
+  MATCH (s)-[:HAS_CHUNK]->(c:MetricChunk)
+  WITH c ORDER BY c.seq DESC LIMIT $limit
+  UNWIND range(size(c.values) - 1, 0, -1) AS i
+  WITH c.seq AS seq, i, c.values[i] AS value
+  ORDER BY seq DESC, i DESC
+  LIMIT $limit
+  RETURN collect(value) AS values
+}
+RETURN name, values

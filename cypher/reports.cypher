@@ -1,0 +1,44 @@
+// Compliance reports (services/reports.py). Lineage comes from the traversal queries; these add what a
+// report needs around it, each for a whole report in one statement.
+
+// name: report_containers
+// The container (Dataset of a version, Pipeline of a run, ...) of each given member, with what the
+// caller's ReadScope needs to decide whether the container may be named.
+UNWIND $ids AS memberId
+MATCH (c:Entity)-[:HAS_VERSION|HAS_FEATURE|HAS_RUN]->(m:Entity {id: memberId})
+RETURN m.id AS memberId, c.id AS id, [l IN labels(c) WHERE l <> 'Entity'][0] AS type, c.name AS name,
+       coalesce(c.classificationNames, []) AS classificationNames
+
+// name: report_access_counts
+// Audit events about the given entities in the window, counted per entity, principal, action and
+// decision (the access summary's table). Bounded by the ids given and the window.
+MATCH (e:AuditEvent)
+WHERE e.resourceId IN $ids AND e.time >= $since AND e.time <= $until
+WITH e.resourceId AS resourceId, e.resourceType AS resourceType, e.principal AS principal,
+     e.action AS action, e.decision AS decision, count(*) AS count, min(e.time) AS first, max(e.time) AS last
+RETURN resourceId, resourceType, principal, action, decision, count, first, last
+ORDER BY resourceId, principal, action, decision
+LIMIT $limit
+
+// name: report_access_denials
+// The newest denials on the given entities in the window, and how many there were in all.
+MATCH (e:AuditEvent)
+WHERE e.resourceId IN $ids AND e.time >= $since AND e.time <= $until AND e.decision = 'deny'
+WITH e ORDER BY e.seq DESC
+WITH count(e) AS total, collect(e {.seq, .time, .principal, .action, .resourceId, .resourceType, .rule})[..$limit] AS newest
+RETURN total, newest
+
+// name: report_classified_entities
+// Every live entity carrying $name (directly or by propagation) that the caller's ReadScope lets it
+// see, decided inside the query like search (governance/access.py), ordered by type then id. One more
+// than $limit is asked for so the caller can tell truncation.
+MATCH (e:Entity)
+WHERE $name IN coalesce(e.classificationNames, [])
+  AND e.deletedAt IS NULL
+  AND (e.id IN $grantedIds
+       OR (any(l IN labels(e) WHERE l IN $readableTypes)
+           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+WITH e, [l IN labels(e) WHERE l <> 'Entity'][0] AS type
+RETURN e {.*, type: type} AS entity
+ORDER BY type, e.id
+LIMIT $limit

@@ -1,0 +1,113 @@
+// Training runs (domain/runs.py). A Run is an `:Entity:Run` contained in an Experiment (HAS_RUN); what
+// only runs have lives on the node (status, startedAt, endedAt, code*, env*, hw*) and in small nodes it
+// points at: (run)-[:HAS_PARAM]->(:RunParam {name, type, value}) and (run)-[:HAS_TAG]->(:RunTag {name,
+// value}). Metric series are in metrics.cypher, inputs/outputs are lineage edges (lineage.cypher).
+
+// name: start_run
+// The run's own state, written once when it starts.
+MATCH (r:Entity:Run {id: $runId})
+SET r.status = 'RUNNING', r.startedAt = coalesce($startedAt, $now), r.endedAt = null,
+    r.codeCommit = $code.commit, r.codeRepoUrl = $code.repoUrl, r.codeBranch = $code.branch, r.codeDirty = $code.dirty,
+    r.envPythonVersion = $env.pythonVersion, r.envOs = $env.os, r.envPackages = $env.packages,
+    r.envPackagesDigest = $env.packagesDigest,
+    r.hwCpuCount = $hw.cpuCount, r.hwMemoryBytes = $hw.memoryBytes, r.hwGpus = $hw.gpus
+RETURN r.id AS id
+
+// name: lock_run
+// Takes the run's write lock (held to commit) so every log call to one run is serialised, and returns
+// what the caller checks before writing: its status and owners.
+MATCH (r:Entity:Run {id: $runId})
+WHERE r.deletedAt IS NULL
+SET r.loggedAt = $now
+RETURN r.id AS id, r.status AS status, r.owners AS owners
+
+// name: log_run_params
+// Creates the parameters the run does not have yet; returns every requested one with the value it
+// already had (null when new), so the service can tell a harmless repeat from a CONFLICT.
+// $params: [{name, type, value}]
+MATCH (r:Entity:Run {id: $runId})
+UNWIND $params AS p
+OPTIONAL MATCH (r)-[:HAS_PARAM]->(old:RunParam {name: p.name})
+FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
+  CREATE (r)-[:HAS_PARAM]->(:RunParam {name: p.name, type: p.type, value: p.value, loggedAt: $now}))
+RETURN p.name AS name, old.type AS oldType, old.value AS oldValue
+
+// name: set_run_tags
+// Tags may be overwritten. $tags: [{name, value}]
+MATCH (r:Entity:Run {id: $runId})
+UNWIND $tags AS t
+MERGE (r)-[:HAS_TAG]->(g:RunTag {name: t.name})
+SET g.value = t.value, g.updatedAt = $now
+RETURN count(g) AS tags
+
+// name: finish_run
+MATCH (r:Entity:Run {id: $runId})
+SET r.status = $status, r.endedAt = coalesce($endedAt, $now),
+    r.hwPeakMemoryBytes = coalesce($peakMemoryBytes, r.hwPeakMemoryBytes),
+    r.hwPeakGpuMemoryBytes = coalesce($peakGpuMemoryBytes, r.hwPeakGpuMemoryBytes),
+    r.updatedAt = $now
+RETURN r.id AS id
+
+// name: run_details
+// Everything a Run view shows, for many runs in one query (metric summaries come from metrics.cypher).
+UNWIND $ids AS id
+MATCH (r:Entity:Run {id: id})
+RETURN r {.*, type: 'Run'} AS run,
+       head(COLLECT { MATCH (x:Experiment)-[:HAS_RUN]->(r) RETURN x.id }) AS experimentId,
+       COLLECT { MATCH (r)-[:HAS_PARAM]->(p:RunParam) RETURN p {.name, .type, .value} AS p ORDER BY p.name } AS params,
+       COLLECT { MATCH (r)-[:HAS_TAG]->(t:RunTag) RETURN t {.name, .value} AS t ORDER BY t.name } AS tags,
+       COLLECT { MATCH (i:Entity)-[e:INPUT_TO]->(r) WHERE e.removedAt IS NULL
+                 RETURN i.id AS inputId ORDER BY i.qualifiedName } AS inputIds,
+       COLLECT { MATCH (r)-[e:PRODUCED]->(o:Entity) WHERE e.removedAt IS NULL
+                 RETURN o.id AS outputId ORDER BY o.qualifiedName } AS outputIds
+
+// name: experiment_runs_page
+// The runs of one experiment that pass every filter, sorted, one page of ids plus the total.
+//   $paramFilters:  [{name, op, value}]        a parameter compared with a value
+//   $metricFilters: [{name, agg, op, value}]   a metric's LAST/MIN/MAX compared with a number
+//   op is one of LT LTE GT GTE EQ NE (a closed set, chosen by CASE: no Cypher is built from text)
+//   $orderKind: STARTED | PARAM | METRIC, with $orderName, $orderAgg; $descending
+// Values of another type never match (Cypher compares 'adam' < 0.01 as null). Runs without the sort
+// key, or whose key is NaN, come last in both directions. Hidden runs (restricted classifications the
+// caller is not cleared for, without an instance grant) are never counted or returned.
+MATCH (:Entity:Experiment {id: $experimentId})-[:HAS_RUN]->(r:Entity:Run)
+WHERE r.deletedAt IS NULL
+  AND ($statuses IS NULL OR r.status IN $statuses)
+  AND (r.id IN $grantedIds OR none(c IN coalesce(r.classificationNames, []) WHERE c IN $hiddenClassifications))
+  AND all(f IN $paramFilters WHERE EXISTS {
+        MATCH (r)-[:HAS_PARAM]->(p:RunParam {name: f.name})
+        WHERE CASE f.op
+                WHEN 'LT' THEN p.value < f.value WHEN 'LTE' THEN p.value <= f.value
+                WHEN 'GT' THEN p.value > f.value WHEN 'GTE' THEN p.value >= f.value
+                WHEN 'EQ' THEN p.value = f.value WHEN 'NE' THEN p.value <> f.value
+              END })
+  AND all(f IN $metricFilters WHERE EXISTS {
+        MATCH (r)-[:HAS_METRIC]->(s:MetricSeries {name: f.name})
+        WITH f, {LAST: s.last, MIN: s.min, MAX: s.max}[f.agg] AS v
+        WHERE v = v AND CASE f.op
+                WHEN 'LT' THEN v < f.value WHEN 'LTE' THEN v <= f.value
+                WHEN 'GT' THEN v > f.value WHEN 'GTE' THEN v >= f.value
+                WHEN 'EQ' THEN v = f.value WHEN 'NE' THEN v <> f.value
+              END
+        RETURN v })
+WITH r,
+     CASE $orderKind
+       WHEN 'PARAM' THEN head(COLLECT { MATCH (r)-[:HAS_PARAM]->(p:RunParam {name: $orderName}) RETURN p.value })
+       WHEN 'METRIC' THEN head(COLLECT { MATCH (r)-[:HAS_METRIC]->(s:MetricSeries {name: $orderName})
+                                         RETURN {LAST: s.last, MIN: s.min, MAX: s.max}[$orderAgg] })
+       ELSE coalesce(r.startedAt, r.createdAt)
+     END AS key
+ORDER BY (key IS NULL OR key <> key) ASC,
+         CASE WHEN $descending THEN key END DESC,
+         CASE WHEN NOT $descending THEN key END ASC,
+         r.createdAt DESC, r.id ASC
+WITH collect(r.id) AS ids
+RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page
+
+// name: entity_visibility
+// What the read decision needs about live entities: type and the classification names they carry.
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+WHERE e.deletedAt IS NULL
+RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS type, e.owners AS owners,
+       coalesce(e.classificationNames, []) AS classificationNames

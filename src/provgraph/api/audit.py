@@ -1,0 +1,104 @@
+"""GraphQL for the audit log: `auditEvents` (admin and governance-reviewer), newest first, paginated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from ..domain.audit import AuditEvent as EventModel
+from ..domain.audit import AuditFilter
+from ..services.audit import KeysetPage
+from .context import Info
+from .entities import PageInfo
+
+
+@strawberry.type(description="One audit event: who did what to which resource, the decision and the rule behind it.")
+class AuditEvent:
+    seq: int = strawberry.field(description="Position in the hash chain, from 1.")
+    time: datetime
+    principal: str
+    action: str
+    resource_id: str | None = strawberry.field(description="The entity id (or principal, classification) acted on.")
+    resource_type: str | None
+    decision: str = strawberry.field(description="allow or deny")
+    rule: str = strawberry.field(description="The policy line that decided.")
+    request_id: str
+    client: str
+    details: JSON
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def of(cls, e: EventModel) -> "AuditEvent":
+        r = e.record
+        return cls(
+            seq=e.seq,
+            time=e.time,
+            principal=r.principal,
+            action=r.action,
+            resource_id=r.resource_id,
+            resource_type=r.resource_type,
+            decision=r.decision,
+            rule=r.rule,
+            request_id=r.request_id,
+            client=r.client,
+            details=r.details,
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+
+
+@strawberry.type
+class AuditEventEdge:
+    cursor: str
+    node: AuditEvent
+
+
+@strawberry.type
+class AuditEventConnection:
+    edges: list[AuditEventEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: KeysetPage[EventModel]) -> "AuditEventConnection":
+        edges = [AuditEventEdge(cursor=c, node=AuditEvent.of(e)) for c, e in zip(page.cursors, page.items)]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.has_previous,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.total,
+        )
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="Audit events, newest first, filtered (admin and governance-reviewer only).")
+    async def audit_events(
+        self,
+        info: Info,
+        principal: str | None = None,
+        entity_id: strawberry.ID | None = None,
+        action: str | None = None,
+        decision: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        first: int = 100,
+        after: str | None = None,
+    ) -> AuditEventConnection:
+        ctx = info.context
+        where = AuditFilter(
+            principal=principal,
+            resource_id=str(entity_id) if entity_id is not None else None,
+            action=action,
+            decision=decision,
+            since=since,
+            until=until,
+        )
+        return AuditEventConnection.of(await ctx.services.audit.events(ctx.principal, where, first, after))

@@ -1,0 +1,192 @@
+"""The tamper-evident audit log (DESIGN 4, Audit).
+
+Every event carries `prevHash`, the hash of the event before it, and `hash` = SHA-256 over the canonical
+JSON of its own fields plus `prevHash`. Editing an event breaks its hash; deleting one breaks the next
+event's `prevHash` (and the sequence); deleting the newest ones leaves the head pointing past the end.
+`verify_chain` walks the chain and names the first broken event.
+
+A plain hash chain proves the log was not edited by someone who did not also recompute every later hash;
+anchoring the head hash elsewhere from time to time (e.g. printing it with `audit verify`) closes that gap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ..domain.audit import ALLOW, DENY, AuditEvent, AuditFilter, AuditRecord
+from ..domain.principals import Principal
+from ..store import audit as audit_store
+from ..store.database import Database, Tx
+from .access import AccessDenied, Decision
+
+# The stored fields the hash covers, in their stored (camelCase) names.
+HASHED_FIELDS = (
+    "seq",
+    "time",
+    "principal",
+    "action",
+    "resourceId",
+    "resourceType",
+    "decision",
+    "rule",
+    "requestId",
+    "client",
+    "details",
+    "prevHash",
+)
+VERIFY_BATCH = 10_000
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _time_text(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(row: dict[str, Any]) -> str:
+    fields = {name: row.get(name) for name in HASHED_FIELDS}
+    fields["time"] = _time_text(fields["time"])
+    return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+
+
+def stored_row(record: AuditRecord, seq: int, time: datetime, prev_hash: str) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "seq": seq,
+        "time": time,
+        "principal": record.principal,
+        "action": record.action,
+        "resourceId": record.resource_id,
+        "resourceType": record.resource_type,
+        "decision": record.decision,
+        "rule": record.rule,
+        "requestId": record.request_id,
+        "client": record.client,
+        "details": canonical_json(record.details),
+        "prevHash": prev_hash,
+    }
+    row["hash"] = event_hash(row)
+    return row
+
+
+def event_from_row(row: dict[str, Any]) -> AuditEvent:
+    return AuditEvent(
+        seq=row["seq"],
+        time=row["time"],
+        record=AuditRecord(
+            principal=row.get("principal") or "",
+            action=row.get("action") or "",
+            decision=row.get("decision") or "",
+            rule=row.get("rule") or "",
+            resource_id=row.get("resourceId"),
+            resource_type=row.get("resourceType"),
+            request_id=row.get("requestId") or "",
+            client=row.get("client") or "",
+            details=json.loads(row.get("details") or "{}"),
+        ),
+        prev_hash=row.get("prevHash") or "",
+        hash=row.get("hash") or "",
+    )
+
+
+def audit_record(
+    principal: Principal,
+    action: str,
+    decision: Decision,
+    resource_id: str | None = None,
+    resource_type: str | None = None,
+    **details: Any,
+) -> AuditRecord:
+    return AuditRecord(
+        principal=principal.name,
+        action=action,
+        decision=ALLOW if decision.allowed else DENY,
+        rule=decision.rule,
+        resource_id=resource_id,
+        resource_type=resource_type,
+        request_id=principal.request_id,
+        client=principal.client,
+        details=details,
+    )
+
+
+def denial_record(denied: AccessDenied) -> AuditRecord:
+    return audit_record(denied.principal, denied.operation, denied.decision, denied.resource_id, denied.resource_type)
+
+
+class AuditLog:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def append(self, tx: Tx, records: Sequence[AuditRecord]) -> None:
+        """Appends inside the caller's write transaction: the events commit with the work they audit."""
+        if not records:
+            return
+        seq, prev_hash = await audit_store.lock_head(tx)
+        rows = []
+        for record in records:
+            seq += 1
+            row = stored_row(record, seq, tx.now, prev_hash)
+            rows.append(row)
+            prev_hash = row["hash"]
+        await audit_store.append(tx, rows)
+
+    async def record(self, records: Sequence[AuditRecord]) -> None:
+        """Appends in a transaction of its own (denials and reads: there is no write to join)."""
+        if records:
+            await self._db.write(lambda tx: self.append(tx, records))
+
+    async def page(self, where: AuditFilter, before: int | None, limit: int) -> tuple[int, list[AuditEvent]]:
+        async def work(tx: Tx) -> tuple[int, list[AuditEvent]]:
+            total = await audit_store.count(tx, where)
+            rows = await audit_store.page(tx, where, before, limit)
+            return total, [event_from_row(row) for row in rows]
+
+        return await self._db.read(work)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    first_broken_seq: int | None
+    message: str
+    checked: int  # events walked
+    head_hash: str = ""
+
+
+async def verify_chain(db: Database, batch: int = VERIFY_BATCH) -> ChainCheck:
+    """Walks the whole chain in seq order, a batch at a time, and names the first broken event."""
+    expected_seq, prev_hash, checked = 1, "", 0
+    while True:
+        rows = await db.read(lambda tx: audit_store.chain_after(tx, expected_seq - 1, batch))
+        for row in rows:
+            seq = row["seq"]
+            if seq != expected_seq:
+                return ChainCheck(
+                    False, expected_seq, f"event {expected_seq} is missing: the chain jumps from {expected_seq - 1} to {seq}", checked
+                )
+            if row.get("prevHash") != prev_hash:
+                # Event seq-1 was edited and its hash recomputed, or seq's prevHash was: name the earlier.
+                return ChainCheck(
+                    False, seq - 1, f"event {seq - 1} or {seq} was changed: {seq}'s prevHash is not {seq - 1}'s hash", checked
+                )
+            if event_hash(row) != row.get("hash"):
+                return ChainCheck(False, seq, f"event {seq} was changed after it was written: its hash does not match", checked)
+            prev_hash, expected_seq, checked = row["hash"], seq + 1, checked + 1
+        if len(rows) < batch:
+            break
+    head = await db.read(audit_store.head)
+    last_seq = expected_seq - 1
+    if head is not None and (head[0], head[1]) != (last_seq, prev_hash):
+        if head[0] > last_seq:
+            return ChainCheck(
+                False, last_seq + 1, f"events {last_seq + 1}..{head[0]} are missing: the log ends before its head", checked
+            )
+        return ChainCheck(False, last_seq, f"the audit head does not match event {last_seq}", checked)
+    return ChainCheck(True, None, f"{checked} events, chain intact", checked, prev_hash)

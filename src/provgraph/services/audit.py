@@ -1,0 +1,204 @@
+"""Auditing in the service layer: who read what, every denial, and reading the audit log itself.
+
+- `ReadAudit.reads` records one event per read request (unrestricted metadata is audited per request,
+  not per entity, so a 1,000-node lineage answer costs one event), one event per restricted entity the
+  answer revealed, and one denial per hidden entity the request asked for or met.
+- `record_denials` wraps a service so every AccessDenied it raises is written to the log (in a
+  transaction of its own: the denied work never commits) before it reaches the caller.
+- `AuditService.events` is the `auditEvents` query: admin and governance-reviewer only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import inspect
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from ..domain.audit import ALLOW, DENY, AuditEvent, AuditFilter, AuditRecord
+from ..domain.entities import EntityType
+from ..domain.errors import BadInput
+from ..domain.pages import check_page_size
+from ..domain.principals import Principal
+from ..governance.access import READ, AccessControl, AccessDenied, Decision, ReadScope
+from ..governance.audit import AuditLog, audit_record, denial_record
+from ..store.database import Database
+
+S = TypeVar("S")
+AUDIT_PAGE_LIMIT = 1000
+HIDDEN_RULE = "restricted: the caller is not cleared for this entity's classifications and holds no grant on it"
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An entity an answer holds, as far as auditing cares."""
+
+    id: str
+    type: EntityType
+    classification_names: tuple[str, ...] = ()
+
+
+class ReadAudit:
+    def __init__(self, log: AuditLog, access: AccessControl) -> None:
+        self._log = log
+        self._access = access
+
+    @classmethod
+    def over(cls, db: Database, access: AccessControl) -> "ReadAudit":
+        return cls(AuditLog(db), access)
+
+    async def reads(
+        self,
+        principal: Principal,
+        operation: str,
+        scope: ReadScope,
+        *,
+        resource_id: str | None = None,
+        resource_type: EntityType | None = None,
+        seen: Iterable[Seen] = (),
+        hidden: Iterable[Seen] = (),
+        **details: Any,
+    ) -> None:
+        """Records one read request: one event for the request (about `resource_id` when it asked for
+        one entity or started from one), one per other restricted entity the answer revealed, and one
+        denial per other entity asked for by id that the caller may not see. The request's own event
+        carries the restricted or denied decision when its resource is one."""
+        seen, hidden = list(seen), list(hidden)
+        request = AuditRecord(
+            principal=principal.name,
+            action=READ,
+            decision=ALLOW,
+            rule=self._scope_rule(principal, scope, resource_type),
+            resource_id=resource_id,
+            resource_type=resource_type.label if resource_type else None,
+            request_id=principal.request_id,
+            client=principal.client,
+            details={"operation": operation, "entities": len(seen), **details},
+        )
+        records = [request]
+        for entity in seen:
+            restricted = scope.restricted_by(entity.classification_names)
+            if not restricted:
+                continue
+            rule = self._access.read_rule(principal, restricted, entity.id)
+            if entity.id == resource_id:
+                records[0] = replace(request, rule=rule, details={**request.details, "restricted": restricted})
+            else:
+                records.append(
+                    audit_record(
+                        principal, READ, Decision(True, rule), entity.id, entity.type.label,
+                        operation=operation, restricted=restricted,
+                    )
+                )
+        for entity in hidden:
+            denied = Decision(False, HIDDEN_RULE)
+            if entity.id == resource_id:
+                records[0] = replace(request, decision=DENY, rule=denied.rule, resource_type=entity.type.label)
+            else:
+                records.append(audit_record(principal, READ, denied, entity.id, entity.type.label, operation=operation))
+        await self._log.record(records)
+
+    def _scope_rule(self, principal: Principal, scope: ReadScope, resource_type: EntityType | None) -> str:
+        types = [resource_type] if resource_type else sorted(scope.readable_types, key=lambda t: t.label)
+        rules = [self._access.decide(principal, READ, f"type:{t.label}").rule for t in types]
+        return "; ".join(dict.fromkeys(rules)) or self._access.decide(principal, READ, "type:*").rule
+
+
+def record_denials(service: S, log: AuditLog) -> S:
+    """The service, with every AccessDenied raised by its async methods written to the audit log first."""
+    return _DenialRecorder(service, log)  # type: ignore[return-value]
+
+
+class _DenialRecorder:
+    def __init__(self, service: object, log: AuditLog) -> None:
+        self._service = service
+        self._log = log
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._service, name)
+        if not inspect.iscoroutinefunction(attribute):
+            return attribute
+
+        @functools.wraps(attribute)
+        async def audited(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await attribute(*args, **kwargs)
+            except AccessDenied as denied:
+                if not denied.audited:
+                    denied.audited = True
+                    await self._log.record([denial_record(denied)])
+                raise
+
+        return audited
+
+
+# -- the auditEvents query ----------------------------------------------------------------------------
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[T]):
+    """A page of a newest-first list whose cursors are positions in the list itself (seq), so events
+    appended while a reviewer pages through do not shift the pages."""
+
+    items: list[T]
+    cursors: list[str]
+    total: int
+    has_next: bool
+    has_previous: bool
+
+
+def encode_seq_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode()
+
+
+def decode_seq_cursor(cursor: str | None, field: str = "after") -> int | None:
+    if cursor is None:
+        return None
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "seq" and value.isdigit():
+            return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise BadInput(f"{field}: {cursor!r} is not a cursor returned by auditEvents", field=field)
+
+
+class AuditService:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+        self._access = access
+        self._log = log or AuditLog(db)
+
+    async def events(
+        self, principal: Principal, where: AuditFilter, first: int, after: str | None
+    ) -> KeysetPage[AuditEvent]:
+        decision = self._access.require(principal, READ, "audit", "the audit log", resource_type="audit", operation="read-audit")
+        check_page_size(first, limit=AUDIT_PAGE_LIMIT)
+        if where.decision is not None and where.decision not in (ALLOW, DENY):
+            raise BadInput(f"decision: must be {ALLOW!r} or {DENY!r}, got {where.decision!r}", field="decision")
+        if where.since and where.until and where.since > where.until:
+            raise BadInput("until: must not be before since", field="until")
+        before = decode_seq_cursor(after)
+        total, events = await self._log.page(where, before, first + 1)
+        page = events[:first]
+        # Reading the audit log is itself audited (who looked at whom), after the read so that the
+        # answer does not contain its own event.
+        await self._log.record(
+            [audit_record(principal, "read-audit", decision, resource_type="audit", filter=_filter_details(where))]
+        )
+        return KeysetPage(
+            items=page,
+            cursors=[encode_seq_cursor(e.seq) for e in page],
+            total=total,
+            has_next=len(events) > first,
+            has_previous=before is not None,
+        )
+
+
+def _filter_details(where: AuditFilter) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(where).items() if v is not None}

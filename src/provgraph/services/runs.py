@@ -1,0 +1,360 @@
+"""Runs: start, log (parameters, metrics, tags, inputs, artifacts), finish, and read them back.
+
+Each call is one write transaction that first takes the run's lock (so log calls to one run never
+interleave) and checks the run is still open. Authorization: writing a run needs write on Run (the
+data-scientist role), an instance grant on it, or being one of its owners; the principal that starts a
+run owns it unless owners are given. Every write except metric appends is audited with the work it
+records; metric points are high-volume telemetry on an audited run, and auditing each batch would put
+every training loop behind the audit log's single lock (the run's start, inputs, parameters, outputs
+and end are audited).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from ..domain.entities import DATA_TYPES, EntityInput, EntityRef, EntityType, check_id
+from ..domain.errors import BadInput, Conflict, LimitExceeded, NotFound
+from ..domain.lineage import LineageKind
+from ..domain.metrics import MAX_POINTS_READ, MetricAggregate, MetricPoint, MetricSummary, check_metric_name, parse_batches
+from ..domain.pages import Page, check_page_size, decode_cursor
+from ..domain.principals import Principal
+from ..domain.runs import (
+    ENDED,
+    MAX_COMPARE,
+    Hardware,
+    Param,
+    Run,
+    RunComparison,
+    RunFilter,
+    RunOrder,
+    RunStart,
+    RunStatus,
+    check_environment,
+    check_filter,
+    check_hardware,
+    check_order,
+    parse_params,
+    parse_tags,
+)
+from ..governance.access import READ, WRITE, AccessControl, Decision, ReadScope
+from ..governance.audit import AuditLog, audit_record
+from ..store import classifications as classification_store
+from ..store import entities as entity_store
+from ..store import lineage as lineage_store
+from ..store import metrics as metric_store
+from ..store import runs as run_store
+from ..store.database import Database, Tx
+from . import propagation, references
+from .audit import ReadAudit, Seen
+
+RUN = EntityType.RUN
+MAX_REFS = 1_000
+ARTIFACT_TYPES = frozenset({EntityType.ARTIFACT, EntityType.DATASET, EntityType.DATASET_VERSION})
+
+
+class RunService:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+        self._db = db
+        self._access = access
+        self._log = log or AuditLog(db)
+        self._reads = ReadAudit(self._log, access)
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    async def start_run(self, principal: Principal, start: RunStart) -> Run:
+        """Creates the run in its experiment (the experiment too, when missing), RUNNING."""
+        decision = self._access.require_type(principal, WRITE, RUN)
+        environment = check_environment(start.environment)
+        hardware = check_hardware(start.hardware)
+        tags = parse_tags(start.tags, "input.tags")
+        experiment_name = references.check_qualified_name(start.experiment, "input.experiment")
+        qualified_name = (
+            references.check_qualified_name(start.qualified_name, "input.qualifiedName")
+            if start.qualified_name is not None
+            else f"{experiment_name}/runs/{uuid.uuid4().hex}"
+        )
+        item = references.entity_input(RUN, qualified_name, name=start.name, owners=start.owners or [principal.name])
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> str:
+            await propagation.hold_lock(tx)  # before any other lock: every edge writer takes this one first
+            experiment = await self._experiment(tx, principal, scope, experiment_name)
+            existing = (await entity_store.resolve_names(tx, RUN, [qualified_name])).get(qualified_name)
+            if existing is not None:
+                raise Conflict(f"input.qualifiedName: a run named {qualified_name!r} already exists", field="input.qualifiedName")
+            run = (await entity_store.upsert(tx, RUN, [item]))[qualified_name]
+            await entity_store.set_containers(tx, [{"memberId": run.id, "containerId": experiment, "kind": "HAS_RUN"}])
+            await run_store.start(tx, run.id, start.code, environment, hardware, start.started_at)
+            await run_store.set_tags(tx, run.id, tags)
+            await propagation.refresh_after_edges_changed(tx, [experiment], [run.id])
+            await self._audit(tx, principal, "start-run", decision, run.id, experiment=experiment)
+            return run.id
+
+        run_id = await self._db.write(work)
+        return await self._db.read(lambda tx: self._one(tx, run_id))
+
+    async def log_params(self, principal: Principal, run_id: str, raw: Any) -> list[Param]:
+        """Typed parameters; a repeat with the same value is a no-op, another value is CONFLICT."""
+        params = parse_params(raw)
+
+        async def work(tx: Tx) -> list[Param]:
+            decision = await self._open(tx, principal, run_id)
+            for wanted, before in await run_store.log_params(tx, run_id, params):
+                if before is not None and (before.type, before.value) != (wanted.type, wanted.value):
+                    raise Conflict(
+                        f"params.{wanted.name}: the run already has {wanted.name} = {before.value!r} ({before.type.value}); "
+                        f"a parameter is set once, so {wanted.value!r} ({wanted.type.value}) is refused",
+                        field=f"params.{wanted.name}",
+                    )
+            await self._audit(tx, principal, "log-params", decision, run_id, params=sorted(p.name for p in params))
+            return params
+
+        return await self._db.write(work)
+
+    async def set_tags(self, principal: Principal, run_id: str, raw: Any) -> dict[str, str]:
+        tags = parse_tags(raw)
+
+        async def work(tx: Tx) -> dict[str, str]:
+            decision = await self._open(tx, principal, run_id)
+            await run_store.set_tags(tx, run_id, tags)
+            await self._audit(tx, principal, "set-tags", decision, run_id, tags=sorted(tags))
+            return tags
+
+        return await self._db.write(work)
+
+    async def log_metrics(self, principal: Principal, run_id: str, raw: list[dict[str, Any]]) -> list[MetricSummary]:
+        """Appends columnar batches ([{name, values, steps?, timestamps?}]); returns the series summaries."""
+
+        batches = parse_batches(raw, datetime.now(UTC))
+
+        async def work(tx: Tx) -> list[MetricSummary]:
+            await self._open(tx, principal, run_id)
+            return await metric_store.append(tx, run_id, batches)
+
+        return await self._db.write(work)
+
+    async def log_inputs(self, principal: Principal, run_id: str, refs: list[EntityRef]) -> list[str]:
+        """Adds INPUT_TO edges from each referenced dataset, version, feature, model (version) or
+        artifact; returns the run's live input ids."""
+        return await self._link(principal, run_id, refs, "inputs", LineageKind.INPUT_TO, DATA_TYPES, "an input of a run")
+
+    async def log_outputs(self, principal: Principal, run_id: str, refs: list[EntityRef]) -> list[str]:
+        """Adds PRODUCED edges to artifacts or datasets the run wrote (model versions are registered
+        with the registry's createModelVersion); returns the run's live output ids."""
+        return await self._link(
+            principal, run_id, refs, "outputs", LineageKind.PRODUCED, ARTIFACT_TYPES, "an output logged by a run"
+        )
+
+    async def finish_run(
+        self,
+        principal: Principal,
+        run_id: str,
+        status: RunStatus,
+        ended_at: Any = None,
+        hardware: Hardware | None = None,
+    ) -> Run:
+        """Ends the run with FINISHED, FAILED or KILLED (and peak memory, when measured). Ending it
+        again with the same status changes nothing; with another status it is CONFLICT."""
+        if status not in ENDED:
+            raise BadInput(f"status: a run ends FINISHED, FAILED or KILLED, not {status.value}", field="status")
+        hardware = check_hardware(hardware or Hardware(), "hardware")
+
+        async def work(tx: Tx) -> None:
+            decision, current = await self._lock(tx, principal, run_id)
+            if current in ENDED:
+                if current is status:
+                    return
+                raise Conflict(f"status: run {run_id!r} already ended {current.value}", field="status")
+            await run_store.finish(tx, run_id, status, ended_at, hardware)
+            await self._audit(tx, principal, "finish-run", decision, run_id, status=status.value)
+
+        await self._db.write(work)
+        return await self._db.read(lambda tx: self._one(tx, run_id))
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    async def get(self, principal: Principal, run_id: str) -> Run:
+        self._access.require_type(principal, READ, RUN)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> Run:
+            await references.one(tx, scope, run_id, RUN, "id")
+            return await self._one(tx, run_id)
+
+        try:
+            run = await self._db.read(work)
+        except references.HiddenEntity as hidden:
+            await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, hidden=[hidden.seen])
+            raise
+        await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, seen=[_seen(run)])
+        return run
+
+    async def find(self, principal: Principal, run_id: str) -> Run | None:
+        try:
+            return await self.get(principal, run_id)
+        except NotFound:
+            return None
+
+    async def metric_points(self, principal: Principal, run_id: str, name: str, limit: int = MAX_POINTS_READ) -> list[MetricPoint]:
+        """One series' points in step order (at most `limit`, from the first step)."""
+        check_metric_name(name, "name")
+        check_page_size(limit, "maxPoints", MAX_POINTS_READ)
+        self._access.require_type(principal, READ, RUN)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> list[MetricPoint]:
+            await references.one(tx, scope, run_id, RUN, "id")
+            return await metric_store.points(tx, run_id, name, limit)
+
+        return await self._db.read(work)
+
+    async def runs(
+        self,
+        principal: Principal,
+        experiment_id: str,
+        filters: list[RunFilter],
+        order: RunOrder,
+        statuses: list[RunStatus] | None,
+        first: int,
+        after: str | None,
+    ) -> Page[Run]:
+        """The experiment's runs passing every filter, sorted, paginated (e.g. best val_auc where lr < 0.01)."""
+        check_page_size(first)
+        offset = decode_cursor(after)
+        filters = [check_filter(f, f"filter[{i}]") for i, f in enumerate(filters)]
+        order = check_order(order)
+        self._access.require_type(principal, READ, RUN)
+        self._access.require_type(principal, READ, EntityType.EXPERIMENT)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> Page[Run]:
+            await references.one(tx, scope, experiment_id, EntityType.EXPERIMENT, "experimentId")
+            total, ids = await run_store.page(
+                tx, experiment_id, filters, order, statuses, scope.cypher_params(), offset, first
+            )
+            runs = await self._many(tx, ids)
+            return Page(items=[runs[i] for i in ids if i in runs], offset=offset, total=total)
+
+        page = await self._db.read(work)
+        await self._reads.reads(
+            principal, "runs", scope, resource_id=experiment_id, resource_type=EntityType.EXPERIMENT,
+            seen=[_seen(r) for r in page.items],
+        )
+        return page
+
+    async def compare(
+        self, principal: Principal, ids: list[str], metrics: list[str] | None, aggregate: MetricAggregate
+    ) -> RunComparison:
+        """Runs side by side: every parameter and the named metrics (all when none are named)."""
+        if not ids:
+            raise BadInput("ids: give at least one run id", field="ids")
+        if len(ids) > MAX_COMPARE:
+            raise LimitExceeded(f"ids: at most {MAX_COMPARE} runs, got {len(ids)}", field="ids")
+        for i, run_id in enumerate(ids):
+            check_id(run_id, f"ids[{i}]")
+        for i, name in enumerate(metrics or []):
+            check_metric_name(name, f"metrics[{i}]")
+        self._access.require_type(principal, READ, RUN)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> list[Run]:
+            seen = await references.visible(tx, scope, ids)
+            for i, run_id in enumerate(ids):
+                if run_id not in seen or seen[run_id].type is not RUN:
+                    raise references.not_found(f"ids[{i}]", run_id, "run")
+            found = await self._many(tx, list(dict.fromkeys(ids)), metrics)
+            return [found[i] for i in ids]
+
+        runs = await self._db.read(work)
+        await self._reads.reads(principal, "compare-runs", scope, resource_type=RUN, seen=[_seen(r) for r in runs])
+        param_names = sorted({p.name for r in runs for p in r.params})
+        metric_names = metrics or sorted({m.name for r in runs for m in r.metrics})
+        params = [(name, [next((p.value for p in r.params if p.name == name), None) for r in runs]) for name in param_names]
+        series = [(name, [next((m for m in r.metrics if m.name == name), None) for r in runs]) for name in metric_names]
+        return RunComparison(runs=runs, params=params, metrics=series)
+
+    # -- shared steps -----------------------------------------------------------------------------
+
+    async def _lock(self, tx: Tx, principal: Principal, run_id: str) -> tuple[Decision, RunStatus | None]:
+        """Takes the run's lock after checking the caller may write it; returns the decision and status."""
+        check_id(run_id, "runId")
+        state = await run_store.lock(tx, run_id)
+        if state is None:
+            raise references.not_found("runId", run_id, "run")
+        decision = self._access.require_write(principal, RUN, state["owners"] or (), run_id)
+        return decision, RunStatus(state["status"]) if state["status"] else None
+
+    async def _open(self, tx: Tx, principal: Principal, run_id: str) -> Decision:
+        """Like _lock, and the run must not have ended: logging to an ended run is CONFLICT."""
+        decision, status = await self._lock(tx, principal, run_id)
+        if status in ENDED:
+            raise Conflict(
+                f"runId: run {run_id!r} is {status.value}; an ended run's record is closed, start a new run",
+                field="runId",
+            )
+        return decision
+
+    async def _link(
+        self,
+        principal: Principal,
+        run_id: str,
+        refs: list[EntityRef],
+        where: str,
+        kind: LineageKind,
+        allowed: frozenset[EntityType],
+        role: str,
+    ) -> list[str]:
+        if not refs:
+            raise BadInput(f"{where}: give at least one entity", field=where)
+        if len(refs) > MAX_REFS:
+            raise LimitExceeded(f"{where}: at most {MAX_REFS} per call, got {len(refs)}", field=where)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> list[str]:
+            await propagation.hold_lock(tx)  # before the run's lock: every edge writer takes this one first
+            decision = await self._open(tx, principal, run_id)
+            found = await references.resolve_refs(
+                tx, self._access, principal, scope, [(f"{where}[{i}]", r) for i, r in enumerate(refs)], allowed, role
+            )
+            ids = list(dict.fromkeys(f.id for f in found))
+            edges = [(i, run_id, kind) for i in ids] if kind is LineageKind.INPUT_TO else [(run_id, o, kind) for o in ids]
+            await lineage_store.link(tx, edges)
+            upstream, downstream = (ids, [run_id]) if kind is LineageKind.INPUT_TO else ([run_id], ids)
+            await propagation.refresh_after_edges_changed(tx, upstream, downstream)
+            await self._audit(tx, principal, f"log-{where}", decision, run_id, entities=ids)
+            run = (await run_store.details(tx, [run_id], {}))[run_id]
+            return run.input_ids if kind is LineageKind.INPUT_TO else run.output_ids
+
+        return await self._db.write(work)
+
+    async def _experiment(self, tx: Tx, principal: Principal, scope: ReadScope, qualified_name: str) -> str:
+        """The experiment's id; created when there is none with that name."""
+        kind = EntityType.EXPERIMENT
+        found = (await entity_store.resolve_names(tx, kind, [qualified_name])).get(qualified_name)
+        if found is None or found.deleted:
+            self._access.require_type(principal, WRITE, kind)
+            item = EntityInput(type=kind, qualified_name=qualified_name, owners=[principal.name])
+            return (await entity_store.upsert(tx, kind, [item]))[qualified_name].id
+        self._access.require_type(principal, READ, kind)
+        if found.id not in await references.visible(tx, scope, [found.id]):
+            raise NotFound(f"input.experiment: no experiment named {qualified_name!r}", field="input.experiment")
+        return found.id
+
+    async def _one(self, tx: Tx, run_id: str) -> Run:
+        return (await self._many(tx, [run_id]))[run_id]
+
+    async def _many(self, tx: Tx, ids: list[str], metric_names: list[str] | None = None) -> dict[str, Run]:
+        metrics = await metric_store.summaries(tx, ids, metric_names)
+        runs = await run_store.details(tx, ids, metrics)
+        return {r.id: r for r in await classification_store.with_classifications(tx, list(runs.values()))}
+
+    async def _audit(self, tx: Tx, principal: Principal, action: str, decision: Decision, run_id: str, **details: Any) -> None:
+        await self._log.append(tx, [audit_record(principal, action, decision, run_id, RUN.label, **details)])
+
+
+def _seen(run: Run) -> Seen:
+    return Seen(run.id, RUN, run.classification_names)
+

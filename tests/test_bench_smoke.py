@@ -1,0 +1,45 @@
+"""The benchmark cannot rot: a 2,000-entity run of the whole of `python -m bench run` (ingest into
+provgraph, raw Cypher and ML Metadata; lineage, impact, propagation, authorization) against the test
+session's Neo4j. No timing is asserted; every section must be there and the three systems must agree."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from provgraph.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = {"meta", "ingest", "lineage", "authorization", "impact", "propagation", "checks", "targets"}
+
+
+def test_the_bench_runs_end_to_end_at_2k_and_the_systems_agree(settings: Settings, tmp_path: Path) -> None:
+    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "run", "--size", "2k", "--starts", "3", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((tmp_path / "results-2k.json").read_text())
+
+    assert SECTIONS <= results.keys()
+    assert results["meta"]["entities"] >= 1_900
+    assert set(results["lineage"]) == {"2", "4", "6"}
+    assert results["checks"] == {
+        "lineage_node_sets_equal": True,
+        "impact_totals_equal": True,
+        "propagation_assignments_equal": True,
+    }
+    assert results["propagation"]["assignments"] > 0
+    assert results["authorization"]["restricted_p50"] >= 0
+    # MLMD is compared when ml-metadata imports (the `bench` extra); otherwise the output says why not.
+    if "ml-metadata" in results["meta"]["mlmd"]:
+        assert "mlmd" in results["ingest"] and all("mlmd" in row for row in results["lineage"].values())
+    else:
+        assert "mlmd" not in results["ingest"], results["meta"]["mlmd"]
+    # The chart is drawn whenever matplotlib is installed (the `bench` extra).
+    assert (tmp_path / "results-2k.png").exists() == (importlib.util.find_spec("matplotlib") is not None)
