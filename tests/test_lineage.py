@@ -297,10 +297,11 @@ def test_path_to_or_from_a_hidden_entity_is_not_found_like_a_missing_one(admin, 
     g = chain(admin)
     g.classify("model", "PII")
     viewer = as_role("viewer")
-    for variables in ({"f": g.ids["raw"], "t": g.ids["model"]}, {"f": g.ids["model"], "t": g.ids["raw"]}):
+    hidden = g.ids["model"]
+    for field, variables in (("toId", {"f": g.ids["raw"], "t": hidden}), ("fromId", {"f": hidden, "t": g.ids["raw"]})):
         error = viewer.error(PATH, variables)
-        assert error["extensions"]["code"] == "NOT_FOUND"
-        assert error["message"] == f"{'toId' if variables['t'] == g.ids['model'] else 'fromId'}: no entity with id {g.ids['model']!r}"
+        assert error["extensions"] == {"code": "NOT_FOUND", "field": field}
+        assert error["message"] == f"{field}: no entity with id {hidden!r}"
 
 
 # -- bad input -----------------------------------------------------------------------------------

@@ -378,7 +378,8 @@ def cli(*argv: str) -> int:
     return args.run(args)
 
 
-def test_cli_writes_a_provenance_report_as_the_bootstrap_admin(http, restricted, tmp_path, capsys):
+def test_cli_writes_a_provenance_report_as_the_bootstrap_admin(http, settings, restricted, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)  # the CLI reads its database from the environment
     out = tmp_path / "model.prov.json"
     assert cli("report", "provenance", restricted.ids["churn_v1"], "--format", "prov", "--out", str(out)) == 0
     doc = ProvDocument.deserialize(content=out.read_text(), format="json")

@@ -143,7 +143,8 @@ class LineageQuery:
         self, info: Info, from_id: strawberry.ID, to_id: strawberry.ID, max_depth: int | None = 20
     ) -> list[strawberry.ID] | None:
         ctx = info.context
-        path = await ctx.services.lineage.path(ctx.principal, str(from_id), str(to_id), 20 if max_depth is None else max_depth)
+        max_depth = 20 if max_depth is None else max_depth
+        path = await ctx.services.lineage.path(ctx.principal, str(from_id), str(to_id), max_depth)
         return None if path is None else [strawberry.ID(i) for i in path]
 
     @strawberry.field(

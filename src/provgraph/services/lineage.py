@@ -154,7 +154,8 @@ class LineageService:
             root = await traversal_store.root(tx, entity_id, None)
             if not self._readable(scope, root):
                 return root
-            found = await traversal_store.traverse(tx, entity_id, LineageDirection.DOWNSTREAM, depth, MAX_NODES + 1, None)
+            downstream = LineageDirection.DOWNSTREAM
+            found = await traversal_store.traverse(tx, entity_id, downstream, depth, MAX_NODES + 1, None)
             truncated = not found.complete or len(found.nodes) > MAX_NODES
             return _Found(root.entity, found.nodes[:MAX_NODES], [], truncated)
 

@@ -16,8 +16,8 @@ downstream:
   reach a pending copy. Whatever stays pending has no path any more and is deleted.
 
 Every step is one set-based Cypher statement over a batch of (assignment, entity) rows, for all
-assignments at once:
-the number of round trips grows with the depth of the change, never with the number of entities.
+assignments at once: the number of round trips grows with the depth of the change (and one per 10,000
+rows), never with the number of entities.
 Everything runs in the caller's managed transaction (`CALL { } IN TRANSACTIONS` is not allowed there),
 so a mutation and its propagation commit or fail together and no reader ever sees a half-propagated
 state. Writers serialise on one lock node (see `hold_lock`).
