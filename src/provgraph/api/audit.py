@@ -9,9 +9,8 @@ from strawberry.scalars import JSON
 
 from ..domain.audit import AuditEvent as EventModel
 from ..domain.audit import AuditFilter
-from ..services.audit import KeysetPage
 from .context import Info
-from .entities import PageInfo
+from .pagination import Connection, connection
 
 
 @strawberry.type(description="One audit event: who did what to which resource, the decision and the rule behind it.")
@@ -51,33 +50,6 @@ class AuditEvent:
 
 
 @strawberry.type
-class AuditEventEdge:
-    cursor: str
-    node: AuditEvent
-
-
-@strawberry.type
-class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: KeysetPage[EventModel]) -> "AuditEventConnection":
-        edges = [AuditEventEdge(cursor=c, node=AuditEvent.of(e)) for c, e in zip(page.cursors, page.items)]
-        return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=page.total,
-        )
-
-
-@strawberry.type
 class AuditQuery:
     @strawberry.field(description="Audit events, newest first, filtered (admin and governance-reviewer only).")
     async def audit_events(
@@ -91,7 +63,7 @@ class AuditQuery:
         until: datetime | None = None,
         first: int = 100,
         after: str | None = None,
-    ) -> AuditEventConnection:
+    ) -> Connection[AuditEvent]:
         ctx = info.context
         where = AuditFilter(
             principal=principal,
@@ -101,4 +73,4 @@ class AuditQuery:
             since=since,
             until=until,
         )
-        return AuditEventConnection.of(await ctx.services.audit.events(ctx.principal, where, first, after))
+        return connection(await ctx.services.audit.events(ctx.principal, where, first, after), AuditEvent.of)

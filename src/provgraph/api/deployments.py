@@ -9,7 +9,8 @@ import strawberry
 from ..domain import deployments as domain
 from .context import Info
 from .entities import Entity
-from .monitoring import AlertConnection, AlertRule, AlertStatus
+from .monitoring import Alert, AlertRule, AlertStatus
+from .pagination import Connection, connection
 from .registry import ModelVersion
 from .runs import MetricSeries
 
@@ -96,10 +97,10 @@ class Deployment:
     @strawberry.field
     async def alerts(
         self, info: Info, status: AlertStatus | None = None, first: int = 20, after: str | None = None
-    ) -> AlertConnection:
+    ) -> Connection[Alert]:
         ctx = info.context
         page = await ctx.services.monitoring.alerts(ctx.principal, str(self.id), None, status, first, after)
-        return AlertConnection.of(page)
+        return connection(page, Alert.of)
 
 
 @strawberry.type(name="LiveDeployment", description="A deployment and the version of the model it serves now.")

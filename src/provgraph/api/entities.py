@@ -12,9 +12,9 @@ from ..domain import entities as domain
 from ..domain.classifications import ClassificationAssignment as AssignmentModel
 from ..domain.entities import EntityType
 from ..domain.lineage import LineageEdge as EdgeModel
-from ..domain.pages import Page
 from ..domain.validation import parse
 from .context import Info
+from .pagination import Connection, connection
 
 EntityType = strawberry.enum(EntityType, name="EntityType", description="The eleven kinds of entity.")
 
@@ -145,41 +145,6 @@ class ProcessInput:
 
 
 @strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
-
-
-@strawberry.type
-class EntityEdge:
-    cursor: str
-    node: Entity
-
-
-@strawberry.type
-class EntityConnection:
-    edges: list[EntityEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[domain.Entity]) -> "EntityConnection":
-        edges = [EntityEdge(cursor=page.cursor(i), node=Entity.of(e)) for i, e in enumerate(page.items)]
-        return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=page.total,
-        )
-
-
-@strawberry.type
 class EntityQuery:
     @strawberry.field(description="An entity by id; null when it does not exist or was deleted.")
     async def entity(self, info: Info, id: strawberry.ID) -> Entity | None:
@@ -202,10 +167,10 @@ class EntityQuery:
         classification: str | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> EntityConnection:
+    ) -> Connection[Entity]:
         ctx = info.context
         page = await ctx.services.entities.search(ctx.principal, text, types, first, after, classification)
-        return EntityConnection.of(page)
+        return connection(page, Entity.of)
 
 
 @strawberry.type

@@ -7,10 +7,9 @@ from datetime import datetime
 import strawberry
 
 from ..domain import monitoring as domain
-from ..domain.pages import Page
 from ..services.monitoring import MonitoringResult as ResultModel
 from .context import Info
-from .entities import PageInfo
+from .pagination import Connection, connection
 from .runs import Comparison, MetricBatchInput, MetricSeries, MetricValue, batches
 
 AlertStatus = strawberry.enum(domain.AlertStatus, name="AlertStatus")
@@ -110,33 +109,6 @@ class Alert:
         )
 
 
-@strawberry.type(name="AlertEdge")
-class AlertEdge:
-    cursor: str
-    node: Alert
-
-
-@strawberry.type(name="AlertConnection")
-class AlertConnection:
-    edges: list[AlertEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[domain.Alert]) -> "AlertConnection":
-        edges = [AlertEdge(cursor=page.cursor(i), node=Alert.of(a)) for i, a in enumerate(page.items)]
-        return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=page.total,
-        )
-
-
 @strawberry.type(name="MonitoringResult", description="What logging points to a deployment did.")
 class MonitoringResult:
     series: list[MetricSeries]
@@ -174,7 +146,7 @@ class MonitoringQuery:
         status: AlertStatus | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> AlertConnection:
+    ) -> Connection[Alert]:
         ctx = info.context
         page = await ctx.services.monitoring.alerts(
             ctx.principal,
@@ -184,7 +156,7 @@ class MonitoringQuery:
             first,
             after,
         )
-        return AlertConnection.of(page)
+        return connection(page, Alert.of)
 
     @strawberry.field
     async def alert(self, info: Info, id: strawberry.ID) -> Alert | None:

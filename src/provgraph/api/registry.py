@@ -8,9 +8,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from ..domain import registry as domain
-from ..domain.pages import Page
 from .context import Info
-from .entities import Entity, PageInfo
+from .entities import Entity
+from .pagination import Connection, connection
 from .runs import Run
 
 PromotionStatus = strawberry.enum(domain.PromotionStatus, name="PromotionStatus")
@@ -142,33 +142,6 @@ class Model:
         return [AliasAssignment.of(a) for a in found]
 
 
-@strawberry.type(name="PromotionEdge")
-class PromotionEdge:
-    cursor: str
-    node: Promotion
-
-
-@strawberry.type(name="PromotionConnection")
-class PromotionConnection:
-    edges: list[PromotionEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[domain.Promotion]) -> "PromotionConnection":
-        edges = [PromotionEdge(cursor=page.cursor(i), node=Promotion.of(p)) for i, p in enumerate(page.items)]
-        return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=page.total,
-        )
-
-
 @strawberry.type
 class RegistryQuery:
     @strawberry.field(description="A model by id or by qualifiedName (`name`).")
@@ -203,10 +176,10 @@ class RegistryQuery:
         model_id: strawberry.ID | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> PromotionConnection:
+    ) -> Connection[Promotion]:
         ctx = info.context
         page = await ctx.services.registry.promotions(ctx.principal, status, str(model_id) if model_id else None, first, after)
-        return PromotionConnection.of(page)
+        return connection(page, Promotion.of)
 
 
 @strawberry.type

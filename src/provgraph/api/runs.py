@@ -16,10 +16,10 @@ from ..domain import runs as domain
 from ..domain.entities import EntityRef as EntityRefModel
 from ..domain.errors import BadInput
 from ..domain.metrics import metric_value_out
-from ..domain.pages import Page
 from ..domain.validation import parse
 from .context import Info
-from .entities import Entity, EntityRefInput, PageInfo
+from .entities import Entity, EntityRefInput
+from .pagination import Connection, connection
 
 RunStatus = strawberry.enum(domain.RunStatus, name="RunStatus", description="RUNNING until the run ends.")
 ParamType = strawberry.enum(domain.ParamType, name="ParamType")
@@ -213,33 +213,6 @@ class Run:
         return next((MetricSeries.of(s, str(self.id), "run") for s in self.summaries if s.name == name), None)
 
 
-@strawberry.type(name="RunEdge")
-class RunEdge:
-    cursor: str
-    node: Run
-
-
-@strawberry.type(name="RunConnection")
-class RunConnection:
-    edges: list[RunEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[domain.Run]) -> "RunConnection":
-        edges = [RunEdge(cursor=page.cursor(i), node=Run.of(r)) for i, r in enumerate(page.items)]
-        return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=page.has_previous,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=page.total,
-        )
-
-
 @strawberry.type(name="ComparedParam", description="One parameter across the compared runs (null where a run lacks it).")
 class ComparedParam:
     name: str
@@ -401,7 +374,7 @@ class RunQuery:
         status: list[RunStatus] | None = None,
         first: int = 20,
         after: str | None = None,
-    ) -> RunConnection:
+    ) -> Connection[Run]:
         ctx = info.context
         page = await ctx.services.runs.runs(
             ctx.principal,
@@ -412,7 +385,7 @@ class RunQuery:
             first,
             after,
         )
-        return RunConnection.of(page)
+        return connection(page, Run.of)
 
     @strawberry.field(description="Runs side by side: every parameter and the named metrics (all when none are named).")
     async def compare_runs(
