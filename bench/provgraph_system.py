@@ -19,9 +19,12 @@ from .generator import LineageGraph
 
 TOKEN = "pgt_bench-admin-token-run"
 ENTITY_BATCH = 1_000  # upsertEntities inputs per request
-ALIASES = 25  # recordProcess / linkLineage fields per request (the schema allows 30 aliases)
+PROCESS_BATCH = 1_000  # recordProcesses inputs per request (the API's limit)
+REFERENCE_BATCH = 10_000  # inputs and outputs per recordProcesses request, in all (the API's limit)
+ALIASES = 25  # linkLineage fields per request (the schema allows 30 aliases)
 
 UPSERT = "mutation($in: [EntityInput!]!) { upsertEntities(input: $in) { id qualifiedName } }"
+RECORD = "mutation($in: [ProcessInput!]!) { recordProcesses(input: $in) { id qualifiedName } }"
 LINEAGE = """query($id: ID!, $depth: Int!) {
   lineage(id: $id, direction: DOWNSTREAM, depth: $depth, maxNodes: 10000) {
     truncated nodes { id type distance restricted } edges { source target type }
@@ -42,12 +45,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def batched_mutation(field: str, input_type: str, count: int) -> str:
-    """`mutation($p0: T!, ...) { m0: field(input: $p0) { id } ... }`: many mutations, one request; GraphQL
-    runs them one after the other, each in its own transaction."""
-    params = ", ".join(f"$p{i}: {input_type}!" for i in range(count))
-    fields = " ".join(f"m{i}: {field}(input: $p{i}) {{ id }}" for i in range(count))
-    return f"mutation({params}) {{ {fields} }}"
+def process_batches(runs: list) -> list[list]:
+    """The runs in order, cut into the largest batches recordProcesses takes."""
+    batches: list[list] = [[]]
+    references = 0
+    for run in runs:
+        size = len(run.inputs) + len(run.outputs)
+        if len(batches[-1]) == PROCESS_BATCH or references + size > REFERENCE_BATCH:
+            batches.append([])
+            references = 0
+        batches[-1].append(run)
+        references += size
+    return [batch for batch in batches if batch]
 
 
 def batched_links(count: int) -> str:
@@ -168,27 +177,26 @@ class ProvgraphSystem:
     # -- ingest ---------------------------------------------------------------------------------
 
     def ingest(self, graph: LineageGraph) -> None:
-        """Every data entity and deployment through upsertEntities, every run through recordProcess
-        (inputs and outputs by id) and every deployment edge through linkLineage, in batches."""
+        """Every data entity and deployment through upsertEntities, every run through recordProcesses
+        (inputs and outputs by id) and every deployment edge through linkLineage, in batches: one
+        transaction per request, except linkLineage (one per aliased mutation)."""
         entities = [{"type": e.type, "qualifiedName": e.name} for e in graph.data]
         entities += [{"type": "DEPLOYMENT", "qualifiedName": dep} for _, dep in graph.deployments]
         for start in range(0, len(entities), ENTITY_BATCH):
             for stored in self.call(UPSERT, {"in": entities[start : start + ENTITY_BATCH]})["upsertEntities"]:
                 self._remember(stored["qualifiedName"], stored["id"])
-        for start in range(0, len(graph.runs), ALIASES):
-            chunk = graph.runs[start : start + ALIASES]
-            variables = {
-                f"p{i}": {
+        for chunk in process_batches(graph.runs):
+            processes = [
+                {
                     "type": "RUN",
                     "qualifiedName": run.name,
                     "inputs": [{"id": self.ids[n]} for n in run.inputs],
                     "outputs": [{"id": self.ids[n]} for n in run.outputs],
                 }
-                for i, run in enumerate(chunk)
-            }
-            data = self.call(batched_mutation("recordProcess", "ProcessInput", len(chunk)), variables)
-            for i, run in enumerate(chunk):
-                self._remember(run.name, data[f"m{i}"]["id"])
+                for run in chunk
+            ]
+            for stored in self.call(RECORD, {"in": processes})["recordProcesses"]:
+                self._remember(stored["qualifiedName"], stored["id"])
         for start in range(0, len(graph.deployments), ALIASES):
             chunk = graph.deployments[start : start + ALIASES]
             variables = {}

@@ -30,14 +30,24 @@ SET r.removedAt = $now
 RETURN s.id AS source, t.id AS target, type(r) AS kind
 
 // name: end_process_edges_except
-// Ends the process's live INPUT_TO / PRODUCED edges that are not in the given sets, so re-recording a
+// Ends each process's live INPUT_TO / PRODUCED edges that are not in its given sets, so re-recording a
 // process with fewer inputs leaves the old ones in history, not in the live graph.
-MATCH (p:Entity {id: $processId})
-OPTIONAL MATCH (i:Entity)-[r:INPUT_TO]->(p)
-  WHERE r.removedAt IS NULL AND NOT i.id IN $inputIds
-SET r.removedAt = $now
-WITH p, collect(i.id) AS endedInputs
-OPTIONAL MATCH (p)-[r:PRODUCED]->(o:Entity)
-  WHERE r.removedAt IS NULL AND NOT o.id IN $outputIds
-SET r.removedAt = $now
-RETURN endedInputs, collect(o.id) AS endedOutputs
+// $processes: [{id, inputIds, outputIds}]; one row back with every ended input and output id.
+UNWIND $processes AS proc
+MATCH (p:Entity {id: proc.id})
+CALL (p, proc) {
+  OPTIONAL MATCH (i:Entity)-[r:INPUT_TO]->(p)
+    WHERE r.removedAt IS NULL AND NOT i.id IN proc.inputIds
+  SET r.removedAt = $now
+  RETURN collect(i.id) AS endedInputs
+}
+CALL (p, proc) {
+  OPTIONAL MATCH (p)-[r:PRODUCED]->(o:Entity)
+    WHERE r.removedAt IS NULL AND NOT o.id IN proc.outputIds
+  SET r.removedAt = $now
+  RETURN collect(o.id) AS endedOutputs
+}
+WITH collect(endedInputs) AS inputs, collect(endedOutputs) AS outputs
+RETURN reduce(acc = [], ids IN inputs | acc + ids) AS endedInputs,
+       reduce(acc = [], ids IN outputs | acc + ids) AS endedOutputs
+

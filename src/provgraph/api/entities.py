@@ -186,6 +186,15 @@ class EntityMutation:
         ctx = info.context
         return Entity.of(await ctx.services.ingest.record_process(ctx.principal, input.to_domain("input")))
 
+    @strawberry.mutation(
+        description="Record up to 1,000 RUNs or PIPELINE_RUNs (10,000 inputs and outputs in all) in one "
+        "transaction, each with exactly these inputs and outputs; returned in input order."
+    )
+    async def record_processes(self, info: Info, input: list[ProcessInput]) -> list[Entity]:
+        ctx = info.context
+        processes = [process.to_domain(f"input[{i}]") for i, process in enumerate(input)]
+        return [Entity.of(e) for e in await ctx.services.ingest.record_processes(ctx.principal, processes)]
+
     @strawberry.mutation(description="Add a lineage edge from source to target (data-flow direction).")
     async def link_lineage(self, info: Info, source_id: strawberry.ID, target_id: strawberry.ID) -> LineageEdge:
         ctx = info.context

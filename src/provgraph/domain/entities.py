@@ -20,6 +20,7 @@ MAX_DESCRIPTION = 16 * 1024
 MAX_PROPERTIES_BYTES = 64 * 1024
 MAX_OWNERS = 100
 MAX_BATCH = 10_000
+MAX_PROCESS_BATCH = 1_000  # processes per recordProcesses call (their inputs and outputs count against MAX_BATCH)
 
 
 class EntityType(Enum):
@@ -206,6 +207,10 @@ class ProcessInput(BaseModel):
         if value not in PROCESS_TYPES:
             raise ValueError(f"must be RUN or PIPELINE_RUN, not {value.name}")
         return value
+
+    @property
+    def key(self) -> tuple[EntityType, str]:
+        return (self.type, self.qualified_name)
 
 
 class Entity(BaseModel):

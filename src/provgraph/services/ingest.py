@@ -11,6 +11,7 @@ from ..domain.audit import AuditRecord
 from ..domain.entities import (
     DATA_TYPES,
     MAX_BATCH,
+    MAX_PROCESS_BATCH,
     PROCESS_TYPES,
     Entity,
     EntityInput,
@@ -92,58 +93,91 @@ class IngestService:
     # -- processes and lineage ------------------------------------------------------------------
 
     async def record_process(self, principal: Principal, process: ProcessInput) -> Entity:
-        """Upserts a Run or PipelineRun and makes its live inputs and outputs exactly the given ones.
+        """One process: `record_processes` of one, with its errors naming `input.` fields."""
+        return (await self._record(principal, [process], ["input"]))[0]
+
+    async def record_processes(self, principal: Principal, processes: list[ProcessInput]) -> list[Entity]:
+        """Upserts Runs or PipelineRuns and makes each one's live inputs and outputs exactly the given
+        ones, all in one transaction, returned in input order.
 
         Unknown references by name are created, unknown ids are NOT_FOUND; edges no longer listed are
-        ended (removedAt), not deleted. Replaying the same process changes nothing.
+        ended (removedAt), not deleted. Replaying the same processes changes nothing. The same process
+        twice in one batch must be identical (it is recorded once) or the batch is BAD_INPUT.
         """
-        scope = await self._access.scope(principal)
-        if process.container is not None and process.container.type is not None:
-            containment_kind(process.type, process.container.type, "input.container")
-        as_entity = EntityInput(
-            type=process.type,
-            qualified_name=process.qualified_name,
-            name=process.name,
-            properties=process.properties,
-            container=process.container,
-        )
+        if len(processes) > MAX_PROCESS_BATCH:
+            raise LimitExceeded(
+                f"input: at most {MAX_PROCESS_BATCH} processes per call, got {len(processes)}", field="input"
+            )
+        references = sum(len(p.inputs) + len(p.outputs) for p in processes)
+        if references > MAX_BATCH:
+            raise LimitExceeded(
+                f"input: at most {MAX_BATCH} inputs and outputs per call in all, got {references}", field="input"
+            )
+        _deduplicate(processes)
+        return await self._record(principal, processes, [f"input[{i}]" for i in range(len(processes))])
 
-        async def work(tx: Tx) -> Entity:
+    async def _record(self, principal: Principal, processes: list[ProcessInput], fields: list[str]) -> list[Entity]:
+        """Every step runs once for the whole batch (one UNWIND each), so a batch of N processes costs
+        about as many statements as one process: the round trips do not grow with N."""
+        scope = await self._access.scope(principal)
+        for field, process in zip(fields, processes):
+            if process.container is not None and process.container.type is not None:
+                containment_kind(process.type, process.container.type, f"{field}.container")
+        as_entities = [
+            EntityInput(
+                type=p.type, qualified_name=p.qualified_name, name=p.name, properties=p.properties, container=p.container
+            )
+            for p in processes
+        ]
+        unique = list({e.key: e for e in as_entities}.values())
+        refs: list[tuple[str, EntityRef]] = []
+        for field, process in zip(fields, processes):
+            refs += [(f"{field}.inputs[{i}]", ref) for i, ref in enumerate(process.inputs)]
+            refs += [(f"{field}.outputs[{i}]", ref) for i, ref in enumerate(process.outputs)]
+        ends = len(refs)
+        refs += [(f"{field}.container", p.container) for field, p in zip(fields, processes) if p.container is not None]
+
+        async def work(tx: Tx) -> list[Entity]:
             await propagation.hold_lock(tx)
-            refs = [(f"input.inputs[{i}]", ref) for i, ref in enumerate(process.inputs)]
-            refs += [(f"input.outputs[{i}]", ref) for i, ref in enumerate(process.outputs)]
-            if process.container is not None:
-                refs.append(("input.container", process.container))
-            [decision] = (await self._authorize_writes(tx, principal, scope, [as_entity.key])).values()
+            decisions = await self._authorize_writes(tx, principal, scope, [e.key for e in unique])
             events: list[AuditRecord] = []
             resolved = await self._resolve(tx, principal, refs, scope, events)
-            for field, ref in refs[: len(process.inputs) + len(process.outputs)]:
+            for field, ref in refs[:ends]:
                 entity_type = resolved[ref].type
                 if entity_type not in DATA_TYPES:
                     raise BadInput(f"{field}: a {entity_type.name} cannot be an input or output of a process", field=field)
-            stored = await self._upsert_grouped(tx, [as_entity])
-            await self._set_containers(tx, [as_entity], stored, resolved)
-            process_id = stored[as_entity.key].id
-            input_ids = list(dict.fromkeys(resolved[ref].id for ref in process.inputs))
-            output_ids = list(dict.fromkeys(resolved[ref].id for ref in process.outputs))
-            ended_inputs, ended_outputs = await lineage_store.end_process_edges_except(tx, process_id, input_ids, output_ids)
-            events.append(
-                audit_record(
-                    principal, WRITE, decision, process_id, process.type.label,
-                    operation="recordProcess", inputs=input_ids, outputs=output_ids,
+            stored = await self._upsert_grouped(tx, unique)
+            await self._set_containers(tx, unique, stored, resolved)
+            wanted = {
+                stored[e.key].id: (
+                    list(dict.fromkeys(resolved[ref].id for ref in p.inputs)),
+                    list(dict.fromkeys(resolved[ref].id for ref in p.outputs)),
                 )
-            )
-            await lineage_store.link(
-                tx,
-                [(i, process_id, LineageKind.INPUT_TO) for i in input_ids]
-                + [(process_id, o, LineageKind.PRODUCED) for o in output_ids],
-            )
+                for e, p in zip(as_entities, processes)
+            }
+            ended_inputs, ended_outputs = await lineage_store.end_process_edges_except(tx, wanted)
+            edges: list[tuple[str, str, LineageKind]] = []
+            for process_id, (input_ids, output_ids) in wanted.items():
+                edges += [(i, process_id, LineageKind.INPUT_TO) for i in input_ids]
+                edges += [(process_id, o, LineageKind.PRODUCED) for o in output_ids]
+            events += [
+                audit_record(
+                    principal, WRITE, decisions[e.key], stored[e.key].id, e.type.label,
+                    operation="recordProcess", inputs=wanted[stored[e.key].id][0], outputs=wanted[stored[e.key].id][1],
+                )
+                for e in unique
+            ]
+            await lineage_store.link(tx, edges)
             # A new output of a tagged input is tagged, and an ended edge's tags go, in this transaction.
             await propagation.refresh_after_edges_changed(
-                tx, [*input_ids, *ended_inputs, process_id], [process_id, *output_ids, *ended_outputs]
+                tx,
+                [*(i for ins, _ in wanted.values() for i in ins), *ended_inputs, *wanted],
+                [*wanted, *(o for _, outs in wanted.values() for o in outs), *ended_outputs],
             )
             await self._log.append(tx, events)
-            return (await classification_store.with_classifications(tx, [stored[as_entity.key]]))[0]
+            shown = await classification_store.with_classifications(tx, [stored[e.key] for e in unique])
+            by_key = {(e.type, e.qualified_name): e for e in shown}
+            return [by_key[e.key] for e in as_entities]
 
         return await self._db.write(work)
 
@@ -330,7 +364,7 @@ class IngestService:
         )
 
 
-def _deduplicate(items: list[EntityInput]) -> list[EntityInput]:
+def _deduplicate(items: list[EntityInput] | list[ProcessInput]) -> list[EntityInput] | list[ProcessInput]:
     """Identical repeats collapse to one; the same key with different fields is BAD_INPUT."""
     seen: dict[tuple[EntityType, str], tuple[int, EntityInput]] = {}
     for index, item in enumerate(items):

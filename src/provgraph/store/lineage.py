@@ -27,9 +27,11 @@ async def unlink(tx: Tx, source: str, target: str) -> list[LineageEdge]:
     ]
 
 
-async def end_process_edges_except(
-    tx: Tx, process_id: str, input_ids: list[str], output_ids: list[str]
-) -> tuple[list[str], list[str]]:
-    """Ends the live edges not listed; returns the ids of the inputs and outputs whose edge ended."""
-    record = await tx.single("end_process_edges_except", processId=process_id, inputIds=input_ids, outputIds=output_ids)
-    return (list(record["endedInputs"]), list(record["endedOutputs"])) if record else ([], [])
+async def end_process_edges_except(tx: Tx, wanted: dict[str, tuple[list[str], list[str]]]) -> tuple[list[str], list[str]]:
+    """Ends each process's live edges not listed (`wanted`: process id -> (input ids, output ids));
+    returns the ids of the inputs and outputs whose edge ended, over all the processes."""
+    if not wanted:
+        return [], []
+    processes = [{"id": p, "inputIds": ins, "outputIds": outs} for p, (ins, outs) in wanted.items()]
+    record = await tx.single("end_process_edges_except", processes=processes)
+    return list(record["endedInputs"]), list(record["endedOutputs"])
