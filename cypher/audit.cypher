@@ -23,15 +23,13 @@ MERGE (h:AuditHead {id: 'audit'})
 RETURN h.seq AS seq
 
 // name: lock_audit_head
-// Writing a property takes the head's write lock until commit: a concurrent append waits here.
+// Writing a property takes the head's write lock until commit, so a concurrent append waits here; the
+// seq and hash are read after the SET, under the lock, so they are the latest committed head (Neo4j's
+// documented way to avoid lost updates: lock in the statement, then read).
 MERGE (h:AuditHead {id: 'audit'})
   ON CREATE SET h.seq = 0, h.hash = ''
 SET h.lock = randomUUID()
-RETURN h.id AS id
-
-// name: read_audit_head
-// Read after the lock is held, so it is the latest committed head.
-MATCH (h:AuditHead {id: 'audit'})
+WITH h
 RETURN h.seq AS seq, h.hash AS hash
 
 // name: append_audit_events

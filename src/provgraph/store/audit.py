@@ -1,5 +1,5 @@
 """Audit event repository (cypher/audit.cypher). Hashing is governance/audit.py's job; this module
-only moves rows: lock and read the head, append numbered events, read the chain and pages of it."""
+only moves rows: lock the head (reading it), append numbered events, read the chain and pages of it."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ async def ensure_head(tx: Tx) -> None:
 
 async def lock_head(tx: Tx) -> tuple[int, str]:
     """Takes the head's write lock (held until commit) and returns the last (seq, hash)."""
-    await tx.single("lock_audit_head")
-    head = await tx.single("read_audit_head")
+    head = await tx.single("lock_audit_head")
     return head["seq"], head["hash"]
 
 
