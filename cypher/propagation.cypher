@@ -50,6 +50,30 @@ MATCH (b:Entity {id: id})-[c:CARRIES]->(a:Assignment)
 WHERE c.distance IS NOT NULL AND a.key IN $keys
 RETURN a.key AS key, b.id AS nodeId
 
+// name: propagation_spread
+// The fast path for an assignment that starts propagating and has no copies yet (a new one, or one whose
+// copies stop_propagating just deleted): one breadth-first search from the source writes every copy
+// at its shortest distance, instead of one propagation_relax per distance level. min(length(p)) over the
+// var-length match is planned as a pruning BFS (each entity expanded once, at its shortest distance),
+// as in cypher/traversal.cypher. Paths are bounded at 50 hops; the entities at exactly 50 come back as
+// `frontier`, from which services/propagation.py continues with propagation_relax, so longer chains
+// stay exact.
+MATCH (a:Assignment {key: $key})
+MATCH (s:Entity {id: a.sourceId})
+CALL (s) {
+  MATCH p = (s)-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES|HAS_VERSION|HAS_FEATURE|HAS_RUN*1..50]->(w:Entity)
+  WHERE all(r IN rs WHERE r.removedAt IS NULL AND NOT $name IN coalesce(r.blockedClassifications, []))
+  WITH w, min(length(p)) AS distance
+  WHERE w <> s
+  RETURN w, distance
+}
+CREATE (w)-[:CARRIES {distance: distance}]->(a)
+SET w.classificationNames = COLLECT {
+  UNWIND coalesce(w.classificationNames, []) + a.name AS name
+  RETURN DISTINCT name ORDER BY name
+}
+RETURN count(w) AS holders, [id IN collect(CASE WHEN distance = 50 THEN w.id END) WHERE id IS NOT NULL] AS frontier
+
 // name: propagation_orphan_step
 // One step of the deletion repair (Even-Shiloach): a copy at distance k keeps its distance while some
 // live edge that does not block the classification reaches it from the source (k = 1) or from a holder

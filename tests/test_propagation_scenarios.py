@@ -284,3 +284,14 @@ def test_model_versions_and_deployments_inherit_from_training_data(admin):
     g.classify("model", "CONFIDENTIAL")
     assert g.holders("SENSITIVE") == {"raw": {"raw"}, "train": {"raw"}, "model_v1": {"raw"}, "prod": {"raw"}}
     assert g.holders("CONFIDENTIAL") == {"model": {"model"}, "model_v1": {"model"}, "prod": {"model"}}
+
+
+def test_a_chain_longer_than_one_search_is_tagged_to_its_end(admin):
+    # classify writes copies with one bounded search (50 hops) and continues from its frontier.
+    names = [f"f{i}" for i in range(56)]
+    g = Graph(admin, feature=" ".join(names))
+    g.link(" -> ".join(names))
+    g.classify("f0", "PII")
+    assert g.holders("PII") == {name: {"f0"} for name in names}
+    [copy] = g.classifications("f55")
+    assert copy["path"] == names

@@ -32,6 +32,7 @@ from ..store import classifications as classification_store
 from ..store.database import Tx
 
 BATCH = 10_000
+SPREAD_HOPS = 50  # the path bound of propagation_spread (cypher/propagation.cypher)
 
 # (assignment key, entity id)
 Row = tuple[str, str]
@@ -67,10 +68,14 @@ async def refresh_after_edges_changed(tx: Tx, from_ids: Iterable[str], to_ids: I
 
 
 async def start_propagating(tx: Tx, source_id: str, name: str) -> None:
-    """The source's direct assignment of `name` now propagates: every entity it reaches gets a copy."""
+    """The source's direct assignment of `name` now propagates: every entity it reaches gets a copy.
+    Call only while the assignment has no copies (it is new, or stop_propagating just removed them)."""
     await hold_lock(tx)
     key = classification_store.assignment_key(source_id, name)
-    await _relax(tx, [{"key": key, "nodeId": source_id, "distance": 0}])
+    # It has no copies yet, so there is nothing to repair, only to add: one search writes them all.
+    spread = await tx.single("propagation_spread", key=key, name=name)
+    frontier = spread["frontier"] if spread else []
+    await _relax(tx, [{"key": key, "nodeId": node_id, "distance": SPREAD_HOPS} for node_id in frontier])
     await refresh_names(tx, [source_id])
 
 
