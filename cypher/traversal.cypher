@@ -123,12 +123,13 @@ RETURN direction, offset, visited, farthest, nodes,
               classificationNames: coalesce(start.classificationNames, []), owners: coalesce(start.owners, [])} AS start
 
 // name: lineage_edges_among
-// Every lineage edge (at $asOf) whose two ends are both among $ids, in data-flow direction, once.
+// Every lineage edge (at $asOf) whose two ends are both among $ids, in data-flow direction, once, as
+// [source, target, type] triples in one row (one record to decode instead of one per edge).
 UNWIND $ids AS id
 MATCH (s:Entity {id: id})-[r:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES]->(t:Entity)
 WHERE t.id IN $ids
   AND coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL)
-RETURN DISTINCT s.id AS source, t.id AS target, type(r) AS type
+RETURN collect(DISTINCT [s.id, t.id, type(r)]) AS edges
 
 // name: lineage_shortest_path
 // One shortest live downstream path from $fromId to $toId (ids differ), as its nodes; from a Feature

@@ -23,15 +23,20 @@ T = TypeVar("T")
 UNAVAILABLE_MESSAGE = "the graph database is unreachable; nothing was written, try again shortly"
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def native(value: Any) -> Any:
-    """Neo4j temporal values to Python datetimes, recursively through maps and lists."""
-    if hasattr(value, "to_native"):
-        return value.to_native()
+    """Neo4j temporal values to Python datetimes, recursively through maps and lists. Plain values are
+    tested first: a large lineage answer is tens of thousands of them."""
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, dict):
         return {k: native(v) for k, v in value.items()}
     if isinstance(value, list):
         return [native(v) for v in value]
-    return value
+    to_native = getattr(value, "to_native", None)
+    return to_native() if to_native is not None else value
 
 
 class Tx:

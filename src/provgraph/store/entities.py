@@ -92,8 +92,8 @@ async def get(tx: Tx, entity_id: str) -> Entity | None:
 
 
 async def get_many(tx: Tx, ids: list[str]) -> dict[str, Entity]:
-    records = await tx.records("get_entities", ids=ids)
-    return {r["entity"]["id"]: entity_from_record(r["entity"]) for r in records}
+    record = await tx.single("get_entities", ids=ids)
+    return {e["id"]: entity_from_record(e) for e in record["entities"]}
 
 
 async def by_name(tx: Tx, entity_type: EntityType, qualified_name: str) -> Entity | None:

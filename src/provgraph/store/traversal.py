@@ -100,8 +100,8 @@ async def edges_among(tx: Tx, ids: list[str], as_of: datetime | None) -> list[Gr
     """Every lineage edge (at as_of) between two of these entities, in data-flow direction."""
     if len(ids) < 2:
         return []
-    records = await tx.records("lineage_edges_among", ids=ids, asOf=as_of)
-    return [GraphEdge(source=r["source"], target=r["target"], type=LineageKind(r["type"]).value) for r in records]
+    record = await tx.single("lineage_edges_among", ids=ids, asOf=as_of)
+    return [GraphEdge(source=s, target=t, type=LineageKind(kind).value) for s, t, kind in record["edges"]]
 
 
 async def shortest_path(tx: Tx, from_id: str, to_id: str) -> list[Reached] | None:
