@@ -116,7 +116,9 @@ class PolicySource(Protocol):
 
     async def stored_version(self) -> int: ...
 
-    async def restricted_classifications(self) -> frozenset[str]: ...
+    async def restricted_classifications(self, tx: Any = None) -> frozenset[str]:
+        """In `tx` when given (a read that computes its scope in its own transaction), else in one of its own."""
+        ...
 
     async def audit_policy_files(self) -> bool: ...
 
@@ -305,10 +307,11 @@ class AccessControl:
             restricted_classifications=frozenset(restricted_classifications),
         )
 
-    async def scope(self, principal: Principal) -> ReadScope:
+    async def scope(self, principal: Principal, tx: Any = None) -> ReadScope:
         """The request's ReadScope: restricted classifications as the store defines them now, the
-        principal's clearances and instance read grants as the loaded policy holds them."""
-        restricted = await self._source.restricted_classifications() if self._source else frozenset()
+        principal's clearances and instance read grants as the loaded policy holds them. A read may pass
+        its own transaction (store.database.Tx), saving a round trip and seeing one snapshot."""
+        restricted = await self._source.restricted_classifications(tx) if self._source else frozenset()
         return self.read_scope(principal, restricted, self.granted_ids(principal))
 
     def read_rule(self, principal: Principal, classification_names: Iterable[str], entity_id: str) -> str:

@@ -82,7 +82,9 @@ class Neo4jPolicyAdapter(AsyncAdapter):
     async def stored_version(self) -> int:
         return await self._db.read(policy_rules.version)
 
-    async def restricted_classifications(self) -> frozenset[str]:
+    async def restricted_classifications(self, tx: Tx | None = None) -> frozenset[str]:
+        if tx is not None:
+            return await policy_rules.restricted_classifications(tx)
         return await self._db.read(policy_rules.restricted_classifications)
 
     async def audit_policy_files(self) -> bool:

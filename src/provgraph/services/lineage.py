@@ -79,16 +79,16 @@ class LineageService:
         check_max_nodes(max_nodes)
         wanted = frozenset(types) if types else None
         as_of = as_utc(as_of)
-        scope = await self._access.scope(principal)
         limit = max_nodes - 1  # the root takes one place
         # Unfiltered, the nearest `limit` nodes (and one more, to tell truncation) are all the answer
         # needs; with a type filter the search may visit up to MAX_NODES so the filtered answer can fill.
         visit = limit + 1 if wanted is None else MAX_NODES + 1
 
-        async def work(tx: Tx) -> _Found | Root | None:
+        async def work(tx: Tx) -> tuple[ReadScope, _Found | Root | None]:
+            scope = await self._access.scope(principal, tx)
             root = await traversal_store.root(tx, entity_id, as_of)
             if not self._readable(scope, root):
-                return root
+                return scope, root
             found = await traversal_store.traverse(tx, entity_id, direction, depth, visit, as_of)
             nodes = [n for n in found.nodes if wanted is None or n.type in wanted]
             truncated = not found.complete or len(nodes) > limit
@@ -96,9 +96,9 @@ class LineageService:
             edges = await traversal_store.edges_among(tx, [entity_id, *(n.id for n in nodes)], as_of)
             if found.container is not None and found.container.id in {n.id for n in nodes}:
                 edges.append(GraphEdge(source=found.container.id, target=entity_id, type=BRIDGE))
-            return _Found(root.entity, nodes, edges, truncated)
+            return scope, _Found(root.entity, nodes, edges, truncated)
 
-        found = await self._db.read(work)
+        scope, found = await self._db.read(work)
         if not isinstance(found, _Found):
             if found is not None and as_of is not None and self._readable(scope, Root(found.entity, True)):
                 # The caller may see it, so saying when it did not exist reveals nothing.
@@ -119,19 +119,19 @@ class LineageService:
         check_id(from_id, "fromId")
         check_id(to_id, "toId")
         check_depth(max_depth, "maxDepth")
-        scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> tuple[str, Root | None] | list[Reached] | None:
+        async def work(tx: Tx) -> tuple[ReadScope, tuple[str, Root | None] | list[Reached] | None]:
+            scope = await self._access.scope(principal, tx)
             ends = {}
             for field, entity_id in (("fromId", from_id), ("toId", to_id)):
                 ends[field] = await traversal_store.root(tx, entity_id, None)
                 if not self._readable(scope, ends[field]):
-                    return field, ends[field]
+                    return scope, (field, ends[field])
             if from_id == to_id:
-                return [ends["fromId"].entity]
-            return await traversal_store.shortest_path(tx, from_id, to_id)
+                return scope, [ends["fromId"].entity]
+            return scope, await traversal_store.shortest_path(tx, from_id, to_id)
 
-        found = await self._db.read(work)
+        scope, found = await self._db.read(work)
         if isinstance(found, tuple):
             field, end = found
             await self._not_found(principal, scope, "lineagePath", from_id if field == "fromId" else to_id, end, field)
@@ -148,18 +148,18 @@ class LineageService:
         Deployments reached. "I am about to change this: what breaks, and whom do I warn?"."""
         check_id(entity_id)
         check_depth(depth)
-        scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> _Found | Root | None:
+        async def work(tx: Tx) -> tuple[ReadScope, _Found | Root | None]:
+            scope = await self._access.scope(principal, tx)
             root = await traversal_store.root(tx, entity_id, None)
             if not self._readable(scope, root):
-                return root
+                return scope, root
             downstream = LineageDirection.DOWNSTREAM
             found = await traversal_store.traverse(tx, entity_id, downstream, depth, MAX_NODES + 1, None)
             truncated = not found.complete or len(found.nodes) > MAX_NODES
-            return _Found(root.entity, found.nodes[:MAX_NODES], [], truncated)
+            return scope, _Found(root.entity, found.nodes[:MAX_NODES], [], truncated)
 
-        found = await self._db.read(work)
+        scope, found = await self._db.read(work)
         if not isinstance(found, _Found):
             await self._not_found(principal, scope, "impact", entity_id, found)
         shown = _Shown(scope, [found.root, *found.nodes])
