@@ -21,10 +21,11 @@ TOKEN = "pgt_bench-admin-token-run"
 ENTITY_BATCH = 1_000  # upsertEntities inputs per request
 PROCESS_BATCH = 1_000  # recordProcesses inputs per request (the API's limit)
 REFERENCE_BATCH = 10_000  # inputs and outputs per recordProcesses request, in all (the API's limit)
-ALIASES = 25  # linkLineage fields per request (the schema allows 30 aliases)
+EDGE_BATCH = 10_000  # linkLineages inputs per request (the API's limit)
 
 UPSERT = "mutation($in: [EntityInput!]!) { upsertEntities(input: $in) { id qualifiedName } }"
 RECORD = "mutation($in: [ProcessInput!]!) { recordProcesses(input: $in) { id qualifiedName } }"
+LINKS = "mutation($in: [LineageEdgeInput!]!) { linkLineages(input: $in) { type } }"
 LINEAGE = """query($id: ID!, $depth: Int!) {
   lineage(id: $id, direction: DOWNSTREAM, depth: $depth, maxNodes: 10000) {
     truncated nodes { id type distance restricted } edges { source target type }
@@ -57,12 +58,6 @@ def process_batches(runs: list) -> list[list]:
         batches[-1].append(run)
         references += size
     return [batch for batch in batches if batch]
-
-
-def batched_links(count: int) -> str:
-    params = ", ".join(f"$s{i}: ID!, $t{i}: ID!" for i in range(count))
-    fields = " ".join(f"m{i}: linkLineage(sourceId: $s{i}, targetId: $t{i}) {{ type }}" for i in range(count))
-    return f"mutation({params}) {{ {fields} }}"
 
 
 class ProfiledApp:
@@ -178,8 +173,8 @@ class ProvgraphSystem:
 
     def ingest(self, graph: LineageGraph) -> None:
         """Every data entity and deployment through upsertEntities, every run through recordProcesses
-        (inputs and outputs by id) and every deployment edge through linkLineage, in batches: one
-        transaction per request, except linkLineage (one per aliased mutation)."""
+        (inputs and outputs by id) and every deployment edge through linkLineages, in batches of the
+        API's limits: one transaction per request."""
         entities = [{"type": e.type, "qualifiedName": e.name} for e in graph.data]
         entities += [{"type": "DEPLOYMENT", "qualifiedName": dep} for _, dep in graph.deployments]
         for start in range(0, len(entities), ENTITY_BATCH):
@@ -197,12 +192,9 @@ class ProvgraphSystem:
             ]
             for stored in self.call(RECORD, {"in": processes})["recordProcesses"]:
                 self._remember(stored["qualifiedName"], stored["id"])
-        for start in range(0, len(graph.deployments), ALIASES):
-            chunk = graph.deployments[start : start + ALIASES]
-            variables = {}
-            for i, (mv, dep) in enumerate(chunk):
-                variables[f"s{i}"], variables[f"t{i}"] = self.ids[mv], self.ids[dep]
-            self.call(batched_links(len(chunk)), variables)
+        for start in range(0, len(graph.deployments), EDGE_BATCH):
+            chunk = graph.deployments[start : start + EDGE_BATCH]
+            self.call(LINKS, {"in": [{"sourceId": self.ids[mv], "targetId": self.ids[dep]} for mv, dep in chunk]})
 
     # -- setup ----------------------------------------------------------------------------------
 

@@ -99,3 +99,33 @@ def test_record_process_needs_write_on_entities_it_creates(as_role, neo4j_driver
     error = scientist.error(RECORD, {"in": {"type": "RUN", "qualifiedName": "r", "inputs": [RAW], "outputs": []}})
     assert error["extensions"]["code"] == "FORBIDDEN" and "DATASET" in error["message"]
     assert live_edges(neo4j_driver) == set()
+
+
+LINKS = "mutation($in: [LineageEdgeInput!]!) { linkLineages(input: $in) { source target type } }"
+
+
+def test_link_lineages_adds_every_edge_in_one_call_in_input_order(admin, neo4j_driver):
+    [raw, run, clean] = upsert(admin, dataset("db://raw"), {"type": "RUN", "qualifiedName": "r"}, dataset("db://clean"))
+    pairs = [{"sourceId": run["id"], "targetId": clean["id"]}, {"sourceId": raw["id"], "targetId": run["id"]}]
+    edges = admin.data(LINKS, {"in": pairs + pairs[:1]})["linkLineages"]
+    assert [e["type"] for e in edges] == ["PRODUCED", "INPUT_TO", "PRODUCED"]
+    assert live_edges(neo4j_driver) == {("db://raw", "INPUT_TO", "r"), ("r", "PRODUCED", "db://clean")}
+    assert admin.data(LINKS, {"in": pairs})["linkLineages"] == edges[:2]  # a replay adds nothing
+    with neo4j_driver.session() as session:
+        assert session.run("MATCH ()-[r:INPUT_TO|PRODUCED]->() RETURN count(r)").single()[0] == 2
+
+
+def test_one_bad_edge_rejects_the_whole_batch_naming_it(admin, as_role, neo4j_driver):
+    [a, b, run] = upsert(admin, dataset("db://a"), dataset("db://b"), {"type": "RUN", "qualifiedName": "r"})
+    good = {"sourceId": a["id"], "targetId": run["id"]}
+    wrong_kind = admin.error(LINKS, {"in": [good, {"sourceId": a["id"], "targetId": b["id"]}]})
+    assert wrong_kind["extensions"] == {"code": "BAD_INPUT", "field": "input[1].targetId"}
+    loop = admin.error(LINKS, {"in": [good, {"sourceId": b["id"], "targetId": b["id"]}]})
+    assert loop["extensions"]["field"] == "input[1].targetId"
+    missing = admin.error(LINKS, {"in": [good, {"sourceId": "00000000-0000-4000-8000-000000000000", "targetId": run["id"]}]})
+    assert missing["extensions"] == {"code": "NOT_FOUND", "field": "input[1].sourceId"}
+    denied = as_role("data-engineer").error(LINKS, {"in": [good]})
+    assert denied["extensions"]["code"] == "FORBIDDEN"
+    too_many = admin.error(LINKS, {"in": [good] * 10_001})
+    assert too_many["extensions"]["code"] == "LIMIT_EXCEEDED" and too_many["extensions"]["field"] == "input"
+    assert live_edges(neo4j_driver) == set()

@@ -118,6 +118,12 @@ class EntityInput:
         )
 
 
+@strawberry.input(name="LineageEdgeInput", description="A lineage edge to add, in the direction data flows.")
+class LineageEdgeInput:
+    source_id: strawberry.ID
+    target_id: strawberry.ID
+
+
 @strawberry.input(name="ProcessInput", description="A RUN or PIPELINE_RUN with the entities it read and wrote.")
 class ProcessInput:
     type: EntityType
@@ -199,6 +205,15 @@ class EntityMutation:
     async def link_lineage(self, info: Info, source_id: strawberry.ID, target_id: strawberry.ID) -> LineageEdge:
         ctx = info.context
         return LineageEdge.of(await ctx.services.ingest.link_lineage(ctx.principal, str(source_id), str(target_id)))
+
+    @strawberry.mutation(
+        description="Add up to 10,000 lineage edges in one transaction (each as linkLineage would); "
+        "returned in input order."
+    )
+    async def link_lineages(self, info: Info, input: list[LineageEdgeInput]) -> list[LineageEdge]:
+        ctx = info.context
+        pairs = [(str(edge.source_id), str(edge.target_id)) for edge in input]
+        return [LineageEdge.of(e) for e in await ctx.services.ingest.link_lineages(ctx.principal, pairs)]
 
     @strawberry.mutation(description="End the live lineage edge from source to target; it stays in history.")
     async def unlink_lineage(self, info: Info, source_id: strawberry.ID, target_id: strawberry.ID) -> bool:

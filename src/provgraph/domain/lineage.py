@@ -21,8 +21,8 @@ class LineageKind(Enum):
 LINEAGE_REL_TYPES = [kind.value for kind in LineageKind]
 
 
-def lineage_kind(source: EntityType, target: EntityType) -> LineageKind:
-    """The edge that joins source to target in data-flow direction, or BAD_INPUT if none may."""
+def lineage_kind(source: EntityType, target: EntityType, field: str = "targetId") -> LineageKind:
+    """The edge that joins source to target in data-flow direction, or BAD_INPUT (naming `field`) if none may."""
     if source is EntityType.FEATURE and target is EntityType.FEATURE:
         return LineageKind.DERIVES
     if source in DATA_TYPES and target in PROCESS_TYPES:
@@ -32,10 +32,10 @@ def lineage_kind(source: EntityType, target: EntityType) -> LineageKind:
     if source is EntityType.MODEL_VERSION and target is EntityType.DEPLOYMENT:
         return LineageKind.DEPLOYED_AS
     raise BadInput(
-        f"targetId: no lineage edge may join a {source.name} to a {target.name} "
+        f"{field}: no lineage edge may join a {source.name} to a {target.name} "
         "(allowed: data -> RUN/PIPELINE_RUN, RUN/PIPELINE_RUN -> data, MODEL_VERSION -> DEPLOYMENT, "
         "FEATURE -> FEATURE)",
-        field="targetId",
+        field=field,
     )
 
 

@@ -182,21 +182,46 @@ class IngestService:
         return await self._db.write(work)
 
     async def link_lineage(self, principal: Principal, source_id: str, target_id: str) -> LineageEdge:
-        check_id(source_id, "sourceId")
-        check_id(target_id, "targetId")
-        if source_id == target_id:
-            raise BadInput("targetId: an entity cannot be its own lineage source", field="targetId")
+        """One edge: `link_lineages` of one, with its errors naming `sourceId` and `targetId`."""
+        return (await self._link(principal, [(source_id, target_id)], [("sourceId", "targetId")]))[0]
 
+    async def link_lineages(self, principal: Principal, pairs: list[tuple[str, str]]) -> list[LineageEdge]:
+        """Adds lineage edges (source, target), each kind decided by its ends' types, in one
+        transaction; returned in input order. An edge already live is left as it is (idempotent), and
+        the same pair twice is one edge. Any bad pair rejects the whole batch, naming input[i]."""
+        if len(pairs) > MAX_BATCH:
+            raise LimitExceeded(f"input: at most {MAX_BATCH} edges per call, got {len(pairs)}", field="input")
+        fields = [(f"input[{i}].sourceId", f"input[{i}].targetId") for i in range(len(pairs))]
+        return await self._link(principal, pairs, fields)
+
+    async def _link(
+        self, principal: Principal, pairs: list[tuple[str, str]], fields: list[tuple[str, str]]
+    ) -> list[LineageEdge]:
+        for (source_id, target_id), (source_field, target_field) in zip(pairs, fields):
+            check_id(source_id, source_field)
+            check_id(target_id, target_field)
+            if source_id == target_id:
+                raise BadInput(f"{target_field}: an entity cannot be its own lineage source", field=target_field)
+        unique = list(dict.fromkeys(pairs))
         scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> LineageEdge:
-            source, target, event = await self._edge_ends(tx, principal, scope, source_id, target_id, "link")
-            kind = lineage_kind(source.type, target.type)
+        async def work(tx: Tx) -> list[LineageEdge]:
+            found = await entity_store.resolve_ids(tx, list({i for pair in unique for i in pair}))
+            rows: dict[tuple[str, str], LineageKind] = {}
+            events: list[AuditRecord] = []
+            for (source_id, target_id), (source_field, target_field) in zip(pairs, fields):
+                source, target, event = self._edge_ends(
+                    principal, scope, found, (source_id, source_field), (target_id, target_field), "link"
+                )
+                if (source_id, target_id) not in rows:
+                    rows[(source_id, target_id)] = lineage_kind(source.type, target.type, target_field)
+                    events.append(event)
             await propagation.hold_lock(tx)
-            edge = (await lineage_store.link(tx, [(source_id, target_id, kind)]))[0]
-            await propagation.refresh_after_edges_changed(tx, [source_id], [target_id])
-            await self._log.append(tx, [event])
-            return edge
+            linked = await lineage_store.link(tx, [(s, t, kind) for (s, t), kind in rows.items()])
+            await propagation.refresh_after_edges_changed(tx, [s for s, _ in unique], [t for _, t in unique])
+            await self._log.append(tx, events)
+            by_pair = {(edge.source, edge.target): edge for edge in linked}
+            return [by_pair[pair] for pair in pairs]
 
         return await self._db.write(work)
 
@@ -208,7 +233,8 @@ class IngestService:
         scope = await self._access.scope(principal)
 
         async def work(tx: Tx) -> bool:
-            _, _, event = await self._edge_ends(tx, principal, scope, source_id, target_id, "unlink")
+            found = await entity_store.resolve_ids(tx, [source_id, target_id])
+            _, _, event = self._edge_ends(principal, scope, found, (source_id, "sourceId"), (target_id, "targetId"), "unlink")
             await propagation.hold_lock(tx)
             ended = await lineage_store.unlink(tx, source_id, target_id)
             if ended:  # tags that no longer have a path go; those with another path stay
@@ -220,24 +246,31 @@ class IngestService:
 
     # -- shared steps ---------------------------------------------------------------------------
 
-    async def _edge_ends(
-        self, tx: Tx, principal: Principal, scope: ReadScope, source_id: str, target_id: str, action: str
+    def _edge_ends(
+        self,
+        principal: Principal,
+        scope: ReadScope,
+        found: dict[str, Resolved],
+        source: tuple[str, str],
+        target: tuple[str, str],
+        action: str,
     ) -> tuple[Resolved, Resolved, AuditRecord]:
-        """Both ends must exist and be visible to the caller (a hidden end is NOT_FOUND, exactly like a
-        missing one). An edge belongs to its process end (or, without one, its target): the caller
-        needs write on that end (its type, ownership or a grant) and read on the other's type. Returns
-        the audit event for the change, against the owning end, for the caller to append last."""
-        found = await entity_store.resolve_ids(tx, [source_id, target_id])
-        for field, entity_id in (("sourceId", source_id), ("targetId", target_id)):
+        """Both ends, each (id, field), must exist in `found` and be visible to the caller (a hidden end
+        is NOT_FOUND, exactly like a missing one). An edge belongs to its process end (or, without one,
+        its target): the caller needs write on that end (its type, ownership or a grant) and read on the
+        other's type. Returns the audit event for the change, against the owning end, to append last."""
+        for entity_id, field in (source, target):
             end = found.get(entity_id)
             if end is None or not scope.can_see(end.type, end.classification_names, entity_id):
                 raise NotFound(f"{field}: no entity with id {entity_id!r}", field=field)
-        source, target = found[source_id], found[target_id]
-        owner, other = (source, target) if source.type in PROCESS_TYPES else (target, source)
+        source_end, target_end = found[source[0]], found[target[0]]
+        owner, other = (source_end, target_end) if source_end.type in PROCESS_TYPES else (target_end, source_end)
         decision = self._access.require_write(principal, owner.type, owner.owners, owner.id, operation=action)
         self._access.require_type(principal, READ, other.type)
-        event = audit_record(principal, action, decision, owner.id, owner.type.label, source=source_id, target=target_id)
-        return source, target, event
+        event = audit_record(
+            principal, action, decision, owner.id, owner.type.label, source=source[0], target=target[0]
+        )
+        return source_end, target_end, event
 
     async def _authorize_writes(
         self, tx: Tx, principal: Principal, scope: ReadScope, keys: list[tuple[EntityType, str]]
