@@ -23,6 +23,10 @@ def table(results: dict[str, Any]) -> str:
     row("ingest (entities/s; ratio >1 is faster)", rate(ingest["provgraph"]), rate(ingest["raw_cypher"]),
         rate(ingest.get("mlmd")), ingest["provgraph_vs_raw_cypher"], ingest.get("provgraph_vs_mlmd"))
     ms = lambda s, k="p50_ms": f"{s[k]:.1f} ms" if s else "-"  # noqa: E731
+    if "floor" in results:
+        fl = results["floor"]
+        row("request floor p50 (me vs RETURN 1)", ms(fl["provgraph"]), ms(fl["raw_cypher"]), "-",
+            fl["provgraph_vs_raw_cypher"], None)
     for depth, r in lineage.items():
         nodes = f"lineage d{depth} p50 ({r['nodes_p50']:.0f} nodes)"
         row(nodes, ms(r["provgraph"]), ms(r["raw_cypher"]), ms(r.get("mlmd")), r["provgraph_vs_raw_cypher"], r.get("provgraph_vs_mlmd"))

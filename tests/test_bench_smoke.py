@@ -14,7 +14,7 @@ from pathlib import Path
 from provgraph.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = {"meta", "ingest", "lineage", "authorization", "impact", "propagation", "checks", "targets"}
+SECTIONS = {"meta", "ingest", "floor", "lineage", "authorization", "impact", "propagation", "checks", "targets"}
 
 
 def test_the_bench_runs_end_to_end_at_2k_and_the_systems_agree(settings: Settings, tmp_path: Path) -> None:
