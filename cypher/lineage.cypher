@@ -31,23 +31,36 @@ RETURN s.id AS source, t.id AS target, type(r) AS kind
 
 // name: end_process_edges_except
 // Ends each process's live INPUT_TO / PRODUCED edges that are not in its given sets, so re-recording a
-// process with fewer inputs leaves the old ones in history, not in the live graph.
-// $processes: [{id, inputIds, outputIds}]; one row back with every ended input and output id.
+// process with fewer inputs leaves the old ones in history, not in the live graph. One row per process
+// with the ends whose edge it ended and those whose live edge stays (so the caller creates exactly
+// the missing ones, without a check per edge). $processes: [{id, inputIds, outputIds}].
 UNWIND $processes AS proc
 MATCH (p:Entity {id: proc.id})
 CALL (p, proc) {
   OPTIONAL MATCH (i:Entity)-[r:INPUT_TO]->(p)
-    WHERE r.removedAt IS NULL AND NOT i.id IN proc.inputIds
-  SET r.removedAt = $now
-  RETURN collect(i.id) AS endedInputs
+    WHERE r.removedAt IS NULL
+  WITH i, r, i.id IN proc.inputIds AS kept
+  FOREACH (_ IN CASE WHEN r IS NOT NULL AND NOT kept THEN [1] ELSE [] END | SET r.removedAt = $now)
+  RETURN collect(CASE WHEN NOT kept THEN i.id END) AS endedInputs,
+         collect(CASE WHEN kept THEN i.id END) AS liveInputs
 }
 CALL (p, proc) {
   OPTIONAL MATCH (p)-[r:PRODUCED]->(o:Entity)
-    WHERE r.removedAt IS NULL AND NOT o.id IN proc.outputIds
-  SET r.removedAt = $now
-  RETURN collect(o.id) AS endedOutputs
+    WHERE r.removedAt IS NULL
+  WITH o, r, o.id IN proc.outputIds AS kept
+  FOREACH (_ IN CASE WHEN r IS NOT NULL AND NOT kept THEN [1] ELSE [] END | SET r.removedAt = $now)
+  RETURN collect(CASE WHEN NOT kept THEN o.id END) AS endedOutputs,
+         collect(CASE WHEN kept THEN o.id END) AS liveOutputs
 }
-WITH collect(endedInputs) AS inputs, collect(endedOutputs) AS outputs
-RETURN reduce(acc = [], ids IN inputs | acc + ids) AS endedInputs,
-       reduce(acc = [], ids IN outputs | acc + ids) AS endedOutputs
+RETURN p.id AS id, endedInputs, liveInputs, endedOutputs, liveOutputs
+
+// name: create_lineage_edges
+// Creates each edge as given, with no check: the caller knows none of them is live (a process's
+// missing edges, from end_process_edges_except, under the propagation lock). $edges as link_lineage.
+UNWIND $edges AS edge
+MATCH (s:Entity {id: edge.source})
+MATCH (t:Entity {id: edge.target})
+CREATE (s)-[r:$(edge.kind)]->(t)
+SET r.createdAt = $now
+RETURN count(r) AS created
 

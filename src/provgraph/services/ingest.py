@@ -155,11 +155,11 @@ class IngestService:
                 )
                 for e, p in zip(as_entities, processes)
             }
-            ended_inputs, ended_outputs = await lineage_store.end_process_edges_except(tx, wanted)
+            kept = await lineage_store.end_process_edges_except(tx, wanted)
             edges: list[tuple[str, str, LineageKind]] = []
             for process_id, (input_ids, output_ids) in wanted.items():
-                edges += [(i, process_id, LineageKind.INPUT_TO) for i in input_ids]
-                edges += [(process_id, o, LineageKind.PRODUCED) for o in output_ids]
+                edges += [(i, process_id, LineageKind.INPUT_TO) for i in input_ids if i not in kept.live_inputs[process_id]]
+                edges += [(process_id, o, LineageKind.PRODUCED) for o in output_ids if o not in kept.live_outputs[process_id]]
             events += [
                 audit_record(
                     principal, WRITE, decisions[e.key], stored[e.key].id, e.type.label,
@@ -167,12 +167,12 @@ class IngestService:
                 )
                 for e in unique
             ]
-            await lineage_store.link(tx, edges)
+            await lineage_store.create(tx, edges)
             # A new output of a tagged input is tagged, and an ended edge's tags go, in this transaction.
             await propagation.refresh_after_edges_changed(
                 tx,
-                [*(i for ins, _ in wanted.values() for i in ins), *ended_inputs, *wanted],
-                [*wanted, *(o for _, outs in wanted.values() for o in outs), *ended_outputs],
+                [*(i for ins, _ in wanted.values() for i in ins), *kept.ended_inputs, *wanted],
+                [*wanted, *(o for _, outs in wanted.values() for o in outs), *kept.ended_outputs],
             )
             await self._log.append(tx, events)
             shown = await classification_store.with_classifications(tx, [stored[e.key] for e in unique])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..domain.lineage import LINEAGE_REL_TYPES, LineageEdge, LineageKind
 from .database import Tx
 
@@ -27,11 +29,32 @@ async def unlink(tx: Tx, source: str, target: str) -> list[LineageEdge]:
     ]
 
 
-async def end_process_edges_except(tx: Tx, wanted: dict[str, tuple[list[str], list[str]]]) -> tuple[list[str], list[str]]:
-    """Ends each process's live edges not listed (`wanted`: process id -> (input ids, output ids));
-    returns the ids of the inputs and outputs whose edge ended, over all the processes."""
+@dataclass(frozen=True)
+class ProcessEdges:
+    """What end_process_edges_except did: the ends whose edge it ended, over all the processes, and
+    per process id the ends whose live edge stays."""
+
+    ended_inputs: list[str]
+    ended_outputs: list[str]
+    live_inputs: dict[str, set[str]]
+    live_outputs: dict[str, set[str]]
+
+
+async def end_process_edges_except(tx: Tx, wanted: dict[str, tuple[list[str], list[str]]]) -> ProcessEdges:
+    """Ends each process's live edges not listed (`wanted`: process id -> (input ids, output ids))."""
     if not wanted:
-        return [], []
+        return ProcessEdges([], [], {}, {})
     processes = [{"id": p, "inputIds": ins, "outputIds": outs} for p, (ins, outs) in wanted.items()]
-    record = await tx.single("end_process_edges_except", processes=processes)
-    return list(record["endedInputs"]), list(record["endedOutputs"])
+    rows = await tx.records("end_process_edges_except", processes=processes)
+    return ProcessEdges(
+        ended_inputs=[i for r in rows for i in r["endedInputs"]],
+        ended_outputs=[o for r in rows for o in r["endedOutputs"]],
+        live_inputs={r["id"]: set(r["liveInputs"]) for r in rows},
+        live_outputs={r["id"]: set(r["liveOutputs"]) for r in rows},
+    )
+
+
+async def create(tx: Tx, edges: list[tuple[str, str, LineageKind]]) -> None:
+    """Creates edges known not to be live (unlike `link`, which checks each one)."""
+    if edges:
+        await tx.records("create_lineage_edges", edges=[{"source": s, "target": t, "kind": k.value} for s, t, k in edges])
