@@ -56,11 +56,12 @@ ORDER BY e.seq ASC
 LIMIT $limit
 
 // name: audit_events_page
-// Newest first; $before is the seq of the last event of the previous page (keyset cursor).
+// Newest first; $before is the seq of the last event of the previous page (keyset cursor). An entity
+// filter matches events about it and grouped events listing it (resourceIds).
 MATCH (e:AuditEvent)
 WHERE ($before IS NULL OR e.seq < $before)
   AND ($principal IS NULL OR e.principal = $principal)
-  AND ($resourceId IS NULL OR e.resourceId = $resourceId)
+  AND ($resourceId IS NULL OR e.resourceId = $resourceId OR $resourceId IN coalesce(e.resourceIds, []))
   AND ($action IS NULL OR e.action = $action)
   AND ($decision IS NULL OR e.decision = $decision)
   AND ($since IS NULL OR e.time >= $since)
@@ -72,7 +73,7 @@ LIMIT $limit
 // name: audit_events_count
 MATCH (e:AuditEvent)
 WHERE ($principal IS NULL OR e.principal = $principal)
-  AND ($resourceId IS NULL OR e.resourceId = $resourceId)
+  AND ($resourceId IS NULL OR e.resourceId = $resourceId OR $resourceId IN coalesce(e.resourceIds, []))
   AND ($action IS NULL OR e.action = $action)
   AND ($decision IS NULL OR e.decision = $decision)
   AND ($since IS NULL OR e.time >= $since)

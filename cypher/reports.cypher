@@ -11,21 +11,28 @@ RETURN m.id AS memberId, c.id AS id, [l IN labels(c) WHERE l <> 'Entity'][0] AS 
 
 // name: report_access_counts
 // Audit events about the given entities in the window, counted per entity, principal, action and
-// decision (the access summary's table). Bounded by the ids given and the window.
+// decision (the access summary's table); a grouped event (resourceIds) counts for each entity it lists.
+// Bounded by the window and the ids given.
 MATCH (e:AuditEvent)
-WHERE e.resourceId IN $ids AND e.time >= $since AND e.time <= $until
-WITH e.resourceId AS resourceId, e.resourceType AS resourceType, e.principal AS principal,
+WHERE e.time >= $since AND e.time <= $until
+  AND (e.resourceId IN $ids OR any(id IN coalesce(e.resourceIds, []) WHERE id IN $ids))
+UNWIND [id IN coalesce(e.resourceIds, []) + [e.resourceId] WHERE id IN $ids] AS resourceId
+WITH resourceId, e.resourceType AS resourceType, e.principal AS principal,
      e.action AS action, e.decision AS decision, count(*) AS count, min(e.time) AS first, max(e.time) AS last
 RETURN resourceId, resourceType, principal, action, decision, count, first, last
 ORDER BY resourceId, principal, action, decision
 LIMIT $limit
 
 // name: report_access_denials
-// The newest denials on the given entities in the window, and how many there were in all.
+// The newest denials on the given entities in the window, and how many there were in all (a grouped
+// denial counts once per entity it lists).
 MATCH (e:AuditEvent)
-WHERE e.resourceId IN $ids AND e.time >= $since AND e.time <= $until AND e.decision = 'deny'
-WITH e ORDER BY e.seq DESC
-WITH count(e) AS total, collect(e {.seq, .time, .principal, .action, .resourceId, .resourceType, .rule})[..$limit] AS newest
+WHERE e.time >= $since AND e.time <= $until AND e.decision = 'deny'
+  AND (e.resourceId IN $ids OR any(id IN coalesce(e.resourceIds, []) WHERE id IN $ids))
+UNWIND [id IN coalesce(e.resourceIds, []) + [e.resourceId] WHERE id IN $ids] AS resourceId
+WITH e, resourceId ORDER BY e.seq DESC, resourceId
+WITH count(*) AS total,
+     collect(e {.seq, .time, .principal, .action, resourceId: resourceId, .resourceType, .rule})[..$limit] AS newest
 RETURN total, newest
 
 // name: report_classified_entities

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import datetime
 
 import pytest
 
@@ -18,7 +20,7 @@ from provgraph.resources import resource_dir
 from .graph import ENTITY, SEARCH, UPSERT, dataset, upsert
 
 ADMIN_RULE = "p, role:admin, *, *, allow"
-EVENT_FIELDS = "seq time principal action resourceId resourceType decision rule requestId client details prevHash hash"
+EVENT_FIELDS = "seq time principal action resourceId resourceIds resourceType decision rule requestId client details prevHash hash"
 EVENTS = f"""query($principal: String, $entityId: ID, $action: String, $decision: String, $since: DateTime,
                $until: DateTime, $first: Int, $after: String) {{
   auditEvents(principal: $principal, entityId: $entityId, action: $action, decision: $decision, since: $since,
@@ -143,6 +145,58 @@ def test_a_hidden_entity_asked_for_by_id_is_a_denial(admin, as_role):
 
     [denial] = events(admin, principal="val", action="read")
     assert (denial["resourceId"], denial["resourceType"], denial["decision"]) == (secret["id"], "Dataset", "deny")
+
+
+LINEAGE = "query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 2) { nodes { id restricted } } }"
+
+
+def tagged_downstream(admin):
+    """base and secret -> run -> out1, out2, with secret PII: the run and both outputs carry it."""
+    base, secret, out1, out2 = upsert(admin, dataset("db://base"), dataset("db://secret"), dataset("db://out1"), dataset("db://out2"))
+    admin.data(
+        "mutation($in: ProcessInput!) { recordProcess(input: $in) { id } }",
+        {"in": {"type": "RUN", "qualifiedName": "runs/1", "inputs": [{"id": base["id"]}, {"id": secret["id"]}],
+                "outputs": [{"id": out1["id"]}, {"id": out2["id"]}]}},
+    )
+    admin.data('mutation($id: ID!) { classify(entityId: $id, name: "PII") { id } }', {"id": secret["id"]})
+    return base, out1, out2
+
+
+def test_restricted_entities_met_in_one_answer_are_grouped_by_decision_rule_and_type(admin, as_role):
+    base, out1, out2 = tagged_downstream(admin)
+    viewer, reviewer = as_role("viewer", name="val"), as_role("governance-reviewer", name="rita")
+    assert sum(n["restricted"] for n in viewer.data(LINEAGE, {"id": base["id"]})["lineage"]["nodes"]) == 3
+    reviewer.data(LINEAGE, {"id": base["id"]})
+
+    denied = {e["resourceType"]: e for e in events(admin, principal="val", decision="deny")}
+    assert set(denied) == {"Run", "Dataset"}
+    assert denied["Run"]["resourceId"] is not None and denied["Run"]["resourceIds"] == []
+    assert denied["Dataset"]["resourceId"] is None
+    assert sorted(denied["Dataset"]["resourceIds"]) == sorted([out1["id"], out2["id"]])
+    assert denied["Dataset"]["details"] == {"operation": "lineage", "entities": 2}
+    revealed = [e for e in events(admin, principal="rita", action="read") if e["resourceId"] != base["id"]]
+    grouped = [e for e in revealed if e["resourceIds"]]
+    assert len(revealed) == 2 and len(grouped) == 1
+    assert grouped[0]["details"] == {"operation": "lineage", "entities": 2, "restricted": ["PII"]}
+    assert grouped[0]["rule"] == "p, role:governance-reviewer, restricted:*, read, allow"
+    # Filtering by entity finds the grouped events that list it, and the chain still verifies.
+    about_out1 = events(admin, entityId=out1["id"], action="read")
+    assert {(e["principal"], e["decision"]) for e in about_out1} == {("val", "deny"), ("rita", "allow")}
+
+
+def test_grouped_events_are_in_the_hash_chain(admin, as_role, services, http):
+    base, out1, _ = tagged_downstream(admin)
+    as_role("viewer", name="val").data(LINEAGE, {"id": base["id"]})
+    assert verify(services, http).ok
+    [grouped] = [e for e in events(admin, principal="val") if e["resourceIds"]]
+    stored = {"seq": grouped["seq"], "time": datetime.fromisoformat(grouped["time"]),
+              "principal": grouped["principal"], "action": grouped["action"], "resourceId": None,
+              "resourceType": grouped["resourceType"], "decision": grouped["decision"], "rule": grouped["rule"],
+              "requestId": grouped["requestId"], "client": grouped["client"],
+              "details": json.dumps(grouped["details"], sort_keys=True, separators=(",", ":")),
+              "prevHash": grouped["prevHash"]}
+    assert event_hash({**stored, "resourceIds": grouped["resourceIds"]}) == grouped["hash"]
+    assert event_hash({**stored, "resourceIds": [out1["id"]]}) != grouped["hash"]  # editing the list is detected
 
 
 def test_principal_and_grant_changes_are_audited(admin):

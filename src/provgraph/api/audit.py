@@ -21,6 +21,10 @@ class AuditEvent:
     action: str
     resource_id: str | None = strawberry.field(description="The entity id (or principal, classification) acted on.")
     resource_type: str | None
+    resource_ids: list[strawberry.ID] = strawberry.field(
+        description="A grouped read event (one request, one decision and rule, many entities of one type) "
+        "lists its entities here; resourceId is then null. Filtering by entityId finds both kinds."
+    )
     decision: str = strawberry.field(description="allow or deny")
     rule: str = strawberry.field(description="The policy line that decided.")
     request_id: str
@@ -39,6 +43,7 @@ class AuditEvent:
             action=r.action,
             resource_id=r.resource_id,
             resource_type=r.resource_type,
+            resource_ids=[strawberry.ID(i) for i in r.resource_ids],
             decision=r.decision,
             rule=r.rule,
             request_id=r.request_id,

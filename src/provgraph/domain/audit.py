@@ -23,6 +23,9 @@ class AuditRecord:
     request_id: str = ""
     client: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    # A grouped event (many entities, one decision and rule, in one request) lists them here instead of
+    # in resource_id: reading a 5,000-node lineage must not write 5,000 events.
+    resource_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

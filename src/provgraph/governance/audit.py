@@ -53,6 +53,8 @@ def _time_text(value: datetime) -> str:
 def event_hash(row: dict[str, Any]) -> str:
     fields = {name: row.get(name) for name in HASHED_FIELDS}
     fields["time"] = _time_text(fields["time"])
+    if row.get("resourceIds"):  # only grouped events have it, so every older event keeps its hash
+        fields["resourceIds"] = list(row["resourceIds"])
     return hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
 
 
@@ -71,6 +73,8 @@ def stored_row(record: AuditRecord, seq: int, time: datetime, prev_hash: str) ->
         "details": canonical_json(record.details),
         "prevHash": prev_hash,
     }
+    if record.resource_ids:
+        row["resourceIds"] = list(record.resource_ids)
     row["hash"] = event_hash(row)
     return row
 
@@ -89,6 +93,7 @@ def event_from_row(row: dict[str, Any]) -> AuditEvent:
             request_id=row.get("requestId") or "",
             client=row.get("client") or "",
             details=json.loads(row.get("details") or "{}"),
+            resource_ids=tuple(row.get("resourceIds") or ()),
         ),
         prev_hash=row.get("prevHash") or "",
         hash=row.get("hash") or "",

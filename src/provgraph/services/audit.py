@@ -23,12 +23,13 @@ from ..domain.entities import EntityType
 from ..domain.errors import BadInput
 from ..domain.pages import check_page_size
 from ..domain.principals import Principal
-from ..governance.access import READ, AccessControl, AccessDenied, Decision, ReadScope
+from ..governance.access import READ, AccessControl, AccessDenied, ReadScope
 from ..governance.audit import AuditLog, audit_record, denial_record
 from ..store.database import Database
 
 S = TypeVar("S")
 AUDIT_PAGE_LIMIT = 1000
+GROUP_LIMIT = 1000  # entities one grouped read event lists
 HIDDEN_RULE = "restricted: the caller is not cleared for this entity's classifications and holds no grant on it"
 
 
@@ -63,9 +64,11 @@ class ReadAudit:
         **details: Any,
     ) -> None:
         """Records one read request: one event for the request (about `resource_id` when it asked for
-        one entity or started from one), one per other restricted entity the answer revealed, and one
-        denial per other entity asked for by id that the caller may not see. The request's own event
-        carries the restricted or denied decision when its resource is one."""
+        one entity or started from one), then the other restricted entities the answer revealed and the
+        hidden ones it met, grouped by decision, rule and type: one event names one entity (resourceId),
+        a larger group lists up to GROUP_LIMIT of them (resourceIds), so a 5,000-node lineage answer
+        writes a handful of events, not 5,000. The request's own event carries the restricted or denied
+        decision when its resource is one."""
         seen, hidden = list(seen), list(hidden)
         request = AuditRecord(
             principal=principal.name,
@@ -79,32 +82,66 @@ class ReadAudit:
             details={"operation": operation, "entities": len(seen), **details},
         )
         records = [request]
+        grouped: dict[tuple[str, str, str], dict[str, list[str]]] = {}  # (decision, rule, type) -> id -> names
+        granted = self._access.granted_ids(principal)
+        rules: dict[tuple[str, ...], str] = {}  # without a grant the rule depends on the names alone
         for entity in seen:
             restricted = scope.restricted_by(entity.classification_names)
             if not restricted:
                 continue
-            rule = self._access.read_rule(principal, restricted, entity.id)
+            if entity.id in granted:
+                rule = self._access.read_rule(principal, restricted, entity.id)
+            else:
+                rule = rules.setdefault(tuple(restricted), self._access.read_rule(principal, restricted, entity.id))
             if entity.id == resource_id:
                 records[0] = replace(request, rule=rule, details={**request.details, "restricted": restricted})
             else:
-                records.append(
-                    audit_record(
-                        principal, READ, Decision(True, rule), entity.id, entity.type.label,
-                        operation=operation, restricted=restricted,
-                    )
-                )
+                grouped.setdefault((ALLOW, rule, entity.type.label), {})[entity.id] = restricted
         for entity in hidden:
-            denied = Decision(False, HIDDEN_RULE)
             if entity.id == resource_id:
-                records[0] = replace(request, decision=DENY, rule=denied.rule, resource_type=entity.type.label)
+                records[0] = replace(request, decision=DENY, rule=HIDDEN_RULE, resource_type=entity.type.label)
             else:
-                records.append(audit_record(principal, READ, denied, entity.id, entity.type.label, operation=operation))
+                grouped.setdefault((DENY, HIDDEN_RULE, entity.type.label), {})[entity.id] = []
+        for (decision, rule, type_label), entities in grouped.items():
+            records += _grouped_records(principal, operation, decision, rule, type_label, entities)
         await self._log.record(records)
 
     def _scope_rule(self, principal: Principal, scope: ReadScope, resource_type: EntityType | None) -> str:
         types = [resource_type] if resource_type else sorted(scope.readable_types, key=lambda t: t.label)
         rules = [self._access.decide(principal, READ, f"type:{t.label}").rule for t in types]
         return "; ".join(dict.fromkeys(rules)) or self._access.decide(principal, READ, "type:*").rule
+
+
+def _grouped_records(
+    principal: Principal, operation: str, decision: str, rule: str, type_label: str, entities: dict[str, list[str]]
+) -> list[AuditRecord]:
+    """The events for one group of entities (id -> restricted classification names): one per entity
+    alone, else one per GROUP_LIMIT listing them, with the union of their restricted names."""
+    ids = list(entities)
+    records = []
+    for start in range(0, len(ids), GROUP_LIMIT):
+        chunk = ids[start : start + GROUP_LIMIT]
+        names = sorted({name for entity_id in chunk for name in entities[entity_id]})
+        details: dict[str, Any] = {"operation": operation}
+        if names:
+            details["restricted"] = names
+        if len(chunk) > 1:
+            details["entities"] = len(chunk)
+        records.append(
+            AuditRecord(
+                principal=principal.name,
+                action=READ,
+                decision=decision,
+                rule=rule,
+                resource_id=chunk[0] if len(chunk) == 1 else None,
+                resource_type=type_label,
+                request_id=principal.request_id,
+                client=principal.client,
+                details=details,
+                resource_ids=tuple(chunk) if len(chunk) > 1 else (),
+            )
+        )
+    return records
 
 
 def record_denials(service: S, log: AuditLog) -> S:
