@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.graph import Node, Path, Relationship
 
 from ..domain.entities import EntityType
 from ..domain.errors import Conflict, Unavailable
@@ -27,14 +28,24 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 def native(value: Any) -> Any:
-    """Neo4j temporal values to Python datetimes, recursively through maps and lists. Plain values are
-    tested first: a large lineage answer is tens of thousands of them."""
+    """A driver value as plain Python, in one pass: temporal values to datetimes, nodes to their
+    properties, relationships and paths as Record.data() gives them (which would be a second pass over
+    every value). Plain values are tested first: a large lineage answer is tens of thousands of them."""
     if isinstance(value, _PLAIN):
         return value
     if isinstance(value, dict):
         return {k: native(v) for k, v in value.items()}
     if isinstance(value, list):
         return [native(v) for v in value]
+    if isinstance(value, Node):
+        return native(dict(value))
+    if isinstance(value, Relationship):
+        return (native(dict(value.start_node)), value.type, native(dict(value.end_node)))
+    if isinstance(value, Path):
+        path = [native(value.start_node)]
+        for relationship, node in zip(value.relationships, value.nodes[1:]):
+            path += [relationship.type, native(node)]
+        return path
     to_native = getattr(value, "to_native", None)
     return to_native() if to_native is not None else value
 
@@ -49,7 +60,7 @@ class Tx:
 
     async def records(self, query: str, entity_type: EntityType | None = None, /, **params: Any) -> list[dict[str, Any]]:
         result = await self._tx.run(self._queries.render(query, entity_type), {"now": self.now, **params})
-        return [native(record.data()) async for record in result]
+        return [native(dict(record.items())) async for record in result]
 
     async def single(self, query: str, entity_type: EntityType | None = None, /, **params: Any) -> dict[str, Any] | None:
         rows = await self.records(query, entity_type, **params)
