@@ -74,6 +74,8 @@ def chart(results: dict[str, Any], path: Path) -> bool:
     bars.append(("ingest vs Cypher", 1 / ingest["provgraph_vs_raw_cypher"], 2.0))
     if "provgraph_vs_mlmd" in ingest:
         bars.append(("ingest vs MLMD", 1 / ingest["provgraph_vs_mlmd"], 0.1))
+    if "floor" in results:
+        bars.append(("request floor vs Cypher", results["floor"]["provgraph_vs_raw_cypher"], None))
     for depth, r in results["lineage"].items():
         bars.append((f"lineage d{depth} vs Cypher", r["provgraph_vs_raw_cypher"], 1.5))
         if "provgraph_vs_mlmd" in r:
