@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from provgraph.domain.principals import Principal
-from provgraph.store import policy_rules
 
 from .graph import dataset, live_edges, upsert
 from .mlops import (
@@ -27,11 +26,12 @@ BY_ALIAS = "query($m: ID!, $a: String!) { modelVersionByAlias(modelId: $m, alias
 CLASSIFY = 'mutation($id: ID!, $name: String!) { classify(entityId: $id, name: $name) { id } }'
 
 
-def grant_approval(http, services, principal: str, model_id: str) -> None:
+GRANT_APPROVAL = 'mutation($p: String!, $e: ID!) { grant(principal: $p, action: "approve", entityId: $e) }'
+
+
+def grant_approval(admin, principal: str, model_id: str) -> None:
     """An instance grant: `principal` may approve promotions of this one model."""
-    rule = [f"principal:{principal}", f"entity:{model_id}", "approve", "allow"]
-    http.portal.call(services.db.write, lambda tx: policy_rules.add(tx, "p", [rule]))
-    http.portal.call(services.access.load)
+    assert admin.data(GRANT_APPROVAL, {"p": principal, "e": model_id})["grant"] is True
 
 
 # -- versions ---------------------------------------------------------------------------------------
@@ -181,12 +181,21 @@ def test_a_data_scientist_may_not_approve_without_a_grant(as_role):
     assert bob.error(APPROVE, {"id": request["id"]})["extensions"]["code"] == "FORBIDDEN"
 
 
-def test_a_grant_on_the_model_lets_a_principal_approve(as_role, http, services):
+def test_a_grant_on_the_model_lets_a_principal_approve(admin, as_role):
     alice, bob = as_role("data-scientist", name="alice"), as_role("data-scientist", name="bob")
     version = model_version(alice, "churn")
-    grant_approval(http, services, "bob", version["modelId"])
+    grant_approval(admin, "bob", version["modelId"])
     request = alice.data(REQUEST, {"version": version["id"], "alias": "champion"})["requestPromotion"]
     assert bob.data(APPROVE, {"id": request["id"]})["approvePromotion"]["status"] == "APPROVED"
+
+
+def test_approve_is_granted_on_a_model_only(admin, as_role):
+    as_role("data-scientist", name="bob")
+    [data] = upsert(admin, dataset("db://a"))
+    error = admin.error(GRANT_APPROVAL, {"p": "bob", "e": data["id"]})
+    assert error["extensions"] == {"code": "BAD_INPUT", "field": "entityId"} and "MODEL" in error["message"]
+    clearance = admin.error('mutation { grant(principal: "bob", action: "approve", classification: "PII") }')
+    assert clearance["extensions"]["code"] == "BAD_INPUT"
 
 
 # -- restricted data upstream -----------------------------------------------------------------------
@@ -202,11 +211,11 @@ def _version_trained_on_pii(admin, scientist, name="alice"):
     return customers, scientist.data(CREATE_VERSION, {"model": "churn", "run": run["id"]})["createModelVersion"]
 
 
-def test_a_version_with_pii_upstream_needs_a_governance_reviewer(admin, as_role, http, services):
+def test_a_version_with_pii_upstream_needs_a_governance_reviewer(admin, as_role):
     alice, bob, rita = as_role("data-scientist", name="alice"), as_role("data-scientist", name="bob"), as_role(
         "governance-reviewer", name="rita")
     _, version = _version_trained_on_pii(admin, alice)
-    grant_approval(http, services, "bob", version["modelId"])
+    grant_approval(admin, "bob", version["modelId"])
     request = alice.data(REQUEST, {"version": version["id"], "alias": "champion"})["requestPromotion"]
     assert request["needsGovernance"] and request["restrictedUpstream"] == ["PII"]
     error = bob.error(APPROVE, {"id": request["id"]})

@@ -1,7 +1,7 @@
 """GraphQL for grants and principal lifecycle: grant, revoke, grants, rotateToken, deactivatePrincipal.
 
-`grant`/`revoke` take three forms (services/grants.py): an instance grant (action read|write|classify
-with entityId), a clearance (action read with classification), or a role (action `role:<role>`, neither
+`grant`/`revoke` take three forms (services/grants.py): an instance grant (action read|write|classify,
+or approve on a MODEL, with entityId), a clearance (action read with classification), or a role (action `role:<role>`, neither
 entityId nor classification): roles are granted and revoked like everything else.
 """
 

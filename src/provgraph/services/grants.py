@@ -1,7 +1,8 @@
 """Grants (admin only): instance grants, classification clearances and role assignments.
 
 `grant(principal, action, entityId?, classification?)` takes one of three forms:
-  - action read|write|classify with entityId: an instance grant on one entity;
+  - action read|write|classify with entityId: an instance grant on one entity; action approve with the
+    id of a MODEL: may approve or reject promotions of that model (services/registry.py);
   - action read with classification: clearance to read entities carrying that restricted classification;
   - action `role:<role>` with neither: adds (grant) or removes (revoke) a role.
 Grants are casbin rules stored through the Neo4j adapter; roles live on the Principal node, so a revoked
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.audit import AuditRecord
-from ..domain.entities import check_id
+from ..domain.entities import EntityType, check_id
 from ..domain.errors import BadInput, Conflict, NotFound
 from ..domain.principals import ROLES, Principal
 from ..governance.access import CLASSIFY, READ, WRITE, AccessControl, Decision
@@ -24,7 +25,8 @@ from ..store import policy_rules
 from ..store.database import Database, Tx
 
 MANAGE = "manage"
-ENTITY_ACTIONS = (READ, WRITE, CLASSIFY)
+APPROVE = "approve"  # promotions of one model (services/registry.py checks `entity:<modelId>, approve`)
+ENTITY_ACTIONS = (READ, WRITE, CLASSIFY, APPROVE)
 ROLE_PREFIX = "role:"
 MAX_LISTED = 10_000
 
@@ -146,6 +148,10 @@ class GrantService:
             found = (await entity_store.resolve_ids(tx, [change.entity_id])).get(change.entity_id)
             if found is None:
                 raise NotFound(f"entityId: no entity with id {change.entity_id!r}", field="entityId")
+            if change.action == APPROVE and found.type is not EntityType.MODEL:
+                raise BadInput(
+                    f"entityId: approve is granted on a MODEL (its promotions), not a {found.type.name}", field="entityId"
+                )
             return change.entity_id, found.type.label
         if await policy_rules.classification_def(tx, change.classification) is None:
             raise NotFound(f"classification: no classification named {change.classification!r}", field="classification")
