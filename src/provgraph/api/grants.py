@@ -1,8 +1,8 @@
 """GraphQL for grants and principal lifecycle: grant, revoke, grants, rotateToken, deactivatePrincipal.
 
 `grant`/`revoke` take three forms (services/grants.py): an instance grant (action read|write|classify,
-or approve on a MODEL, with entityId), a clearance (action read with classification), or a role (action `role:<role>`, neither
-entityId nor classification): roles are granted and revoked like everything else.
+or approve on a MODEL, with entityId), a clearance (action read with classification), or a role (action
+`role:<role>`, neither entityId nor classification): roles are granted and revoked like everything else.
 """
 
 from __future__ import annotations
