@@ -20,7 +20,7 @@ UNION
   RETURN live AS r
 }
 RETURN s.id AS source, t.id AS target, type(r) AS kind, r.createdAt AS createdAt,
-       r.createdAt = $now AS created
+       r.createdAt = $now AS created, coalesce(r.blockedClassifications, []) AS blockedClassifications
 
 // name: unlink_lineage
 // Ends the live lineage edge(s) from source to target.

@@ -124,12 +124,12 @@ RETURN direction, offset, visited, farthest, nodes,
 
 // name: lineage_edges_among
 // Every lineage edge (at $asOf) whose two ends are both among $ids, in data-flow direction, once, as
-// [source, target, type] triples in one row (one record to decode instead of one per edge).
+// [source, target, type, blockedClassifications] in one row (one record to decode instead of one per edge).
 UNWIND $ids AS id
 MATCH (s:Entity {id: id})-[r:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES]->(t:Entity)
 WHERE t.id IN $ids
   AND coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL)
-RETURN collect(DISTINCT [s.id, t.id, type(r)]) AS edges
+RETURN collect(DISTINCT [s.id, t.id, type(r), coalesce(r.blockedClassifications, [])]) AS edges
 
 // name: lineage_shortest_path
 // One shortest live downstream path from $fromId to $toId (ids differ), as its nodes; from a Feature

@@ -29,10 +29,10 @@ CLASSIFY = f"""mutation($id: ID!, $n: String!, $a: JSON, $p: Boolean, $r: Boolea
 }}"""
 DECLASSIFY = f"mutation($id: ID!, $n: String!) {{ declassify(entityId: $id, name: $n) {{ id classifications {{ {ASSIGNMENT} }} }} }}"
 BLOCK = """mutation($s: ID!, $t: ID!, $c: String!) {
-  blockPropagation(sourceId: $s, targetId: $t, classification: $c) { source target type }
+  blockPropagation(sourceId: $s, targetId: $t, classification: $c) { source target type blockedClassifications }
 }"""
 UNBLOCK = """mutation($s: ID!, $t: ID!, $c: String!) {
-  unblockPropagation(sourceId: $s, targetId: $t, classification: $c) { source target type }
+  unblockPropagation(sourceId: $s, targetId: $t, classification: $c) { source target type blockedClassifications }
 }"""
 RECORD = "mutation($in: ProcessInput!) { recordProcess(input: $in) { id } }"
 

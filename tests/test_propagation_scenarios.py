@@ -295,3 +295,18 @@ def test_a_chain_longer_than_one_search_is_tagged_to_its_end(admin):
     assert g.holders("PII") == {name: {"f0"} for name in names}
     [copy] = g.classifications("f55")
     assert copy["path"] == names
+
+
+def test_blocks_show_on_the_edge_and_in_lineage_answers(admin):
+    g = Graph(admin, feature="email email_hash email_domain")
+    g.link("email -> email_hash -> email_domain")
+    g.classify("email", "PII")
+    assert g.block("email", "email_hash", "PII")["blockedClassifications"] == ["PII"]
+    answer = admin.data(
+        "query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 2) { edges { source target blockedClassifications } } }",
+        {"id": g.ids["email"]},
+    )["lineage"]
+    names = {v: k for k, v in g.ids.items()}
+    edges = {(names[e["source"]], names[e["target"]]): e["blockedClassifications"] for e in answer["edges"]}
+    assert edges == {("email", "email_hash"): ["PII"], ("email_hash", "email_domain"): []}
+    assert g.unblock("email", "email_hash", "PII")["blockedClassifications"] == []

@@ -76,10 +76,18 @@ class LineageEdge:
     source: strawberry.ID
     target: strawberry.ID
     type: str
+    blocked_classifications: list[str] = strawberry.field(
+        description="Classifications that may not propagate across this edge (blockPropagation)."
+    )
 
     @classmethod
     def of(cls, edge: EdgeModel) -> "LineageEdge":
-        return cls(source=strawberry.ID(edge.source), target=strawberry.ID(edge.target), type=edge.type.value)
+        return cls(
+            source=strawberry.ID(edge.source),
+            target=strawberry.ID(edge.target),
+            type=edge.type.value,
+            blocked_classifications=edge.blocked_classifications,
+        )
 
 
 @strawberry.input(name="EntityRef", description="An entity by id, or by type and qualifiedName.")

@@ -66,7 +66,12 @@ class LineageNode:
 
 
 def edge_of(edge: domain.GraphEdge) -> LineageEdge:
-    return LineageEdge(source=strawberry.ID(edge.source), target=strawberry.ID(edge.target), type=edge.type)
+    return LineageEdge(
+        source=strawberry.ID(edge.source),
+        target=strawberry.ID(edge.target),
+        type=edge.type,
+        blocked_classifications=edge.blocked_classifications,
+    )
 
 
 @strawberry.type(description="The entities within some lineage hops of a root, with the edges among them.")

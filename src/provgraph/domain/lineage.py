@@ -45,6 +45,7 @@ class LineageEdge(BaseModel):
     type: LineageKind
     created_at: datetime | None = None
     removed_at: datetime | None = None
+    blocked_classifications: list[str] = []  # classifications that may not propagate across it
 
 
 # -- lineage answers (services/lineage.py) ------------------------------------------------------------
@@ -95,6 +96,7 @@ class GraphEdge(BaseModel):
     source: str
     target: str
     type: str
+    blocked_classifications: list[str] = []
 
 
 class LineageGraph(BaseModel):

@@ -248,4 +248,10 @@ class ClassificationService:
 
 
 def _lineage_edge(edge: BlockedEdge) -> LineageEdge:
-    return LineageEdge(source=edge.source, target=edge.target, type=LineageKind(edge.kind), created_at=edge.created_at)
+    return LineageEdge(
+        source=edge.source,
+        target=edge.target,
+        type=LineageKind(edge.kind),
+        created_at=edge.created_at,
+        blocked_classifications=list(edge.blocked),
+    )

@@ -270,7 +270,7 @@ class _Shown:
             )
 
     def edge(self, edge: GraphEdge) -> GraphEdge:
-        return GraphEdge(source=self.ids[edge.source], target=self.ids[edge.target], type=edge.type)
+        return edge.model_copy(update={"source": self.ids[edge.source], "target": self.ids[edge.target]})
 
 
 def _seen(entity: Reached) -> Seen:

@@ -16,7 +16,13 @@ async def link(tx: Tx, edges: list[tuple[str, str, LineageKind]]) -> list[Lineag
         "link_lineage", edges=[{"source": s, "target": t, "kind": k.value} for s, t, k in edges]
     )
     return [
-        LineageEdge(source=r["source"], target=r["target"], type=LineageKind(r["kind"]), created_at=r["createdAt"])
+        LineageEdge(
+            source=r["source"],
+            target=r["target"],
+            type=LineageKind(r["kind"]),
+            created_at=r["createdAt"],
+            blocked_classifications=r["blockedClassifications"],
+        )
         for r in records
     ]
 

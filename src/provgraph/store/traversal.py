@@ -101,7 +101,10 @@ async def edges_among(tx: Tx, ids: list[str], as_of: datetime | None) -> list[Gr
     if len(ids) < 2:
         return []
     record = await tx.single("lineage_edges_among", ids=ids, asOf=as_of)
-    return [GraphEdge(source=s, target=t, type=LineageKind(kind).value) for s, t, kind in record["edges"]]
+    return [
+        GraphEdge(source=s, target=t, type=LineageKind(kind).value, blocked_classifications=blocked)
+        for s, t, kind, blocked in record["edges"]
+    ]
 
 
 async def shortest_path(tx: Tx, from_id: str, to_id: str) -> list[Reached] | None:
