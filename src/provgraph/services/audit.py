@@ -92,7 +92,9 @@ class ReadAudit:
             if entity.id in granted:
                 rule = self._access.read_rule(principal, restricted, entity.id)
             else:
-                rule = rules.setdefault(tuple(restricted), self._access.read_rule(principal, restricted, entity.id))
+                if tuple(restricted) not in rules:
+                    rules[tuple(restricted)] = self._access.read_rule(principal, restricted, entity.id)
+                rule = rules[tuple(restricted)]
             if entity.id == resource_id:
                 records[0] = replace(request, rule=rule, details={**request.details, "restricted": restricted})
             else:
