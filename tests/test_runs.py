@@ -390,3 +390,13 @@ def test_compare_runs_side_by_side(admin):
     [auc] = result["metrics"]
     assert auc["name"] == "val_auc" and auc["values"][1] is None
     assert math.isclose(auc["values"][0], 0.86) and math.isclose(auc["values"][2], 0.81)
+
+
+def test_entities_a_run_creates_by_reference_are_audited(admin):
+    run = start_run(admin, experiment="mlflow://acme/new-experiment")
+    admin.data(LOG_INPUTS, {"run": run["id"], "in": [{"type": "DATASET", "qualifiedName": "s3://new/features"}]})
+    events = admin.data(
+        '{ auditEvents(principal: "admin", action: "write", first: 100) { edges { node { resourceType details } } } }'
+    )["auditEvents"]["edges"]
+    created = sorted(e["node"]["resourceType"] for e in events if e["node"]["details"].get("operation") == "created by reference")
+    assert created == ["Dataset", "Experiment"]

@@ -16,7 +16,9 @@ from ..domain.entities import MAX_QUALIFIED_NAME, EntityInput, EntityRef, Entity
 from ..domain.errors import BadInput, NotFound
 from ..domain.principals import Principal
 from ..domain.validation import parse
+from ..domain.audit import AuditRecord
 from ..governance.access import READ, WRITE, AccessControl, ReadScope
+from ..governance.audit import audit_record
 from ..store import entities as entity_store
 from ..store.database import Tx
 from .audit import Seen
@@ -100,10 +102,12 @@ async def resolve_refs(
     refs: list[tuple[str, EntityRef]],
     allowed: frozenset[EntityType],
     role: str,
+    events: list[AuditRecord],
 ) -> list[Found]:
     """One entity per (field, ref), in order. Unknown ids and hidden entities are NOT_FOUND; unknown
-    names are created (the caller needs write on their type); a type outside `allowed` is BAD_INPUT
-    (`role` says what the entity was going to be, e.g. "an input of a run")."""
+    names are created (the caller needs write on their type, and gets their audit events in `events`
+    to append with its own); a type outside `allowed` is BAD_INPUT (`role` says what the entity was
+    going to be, e.g. "an input of a run")."""
     for field, ref in refs:
         entity_type = ref.type
         if ref.id is None and entity_type not in allowed:
@@ -118,9 +122,13 @@ async def resolve_refs(
         stored = await entity_store.resolve_names(tx, entity_type, sorted(wanted))
         missing = sorted(n for n in wanted if n not in stored or stored[n].deleted)
         if missing:
-            access.require_type(principal, WRITE, entity_type)
+            decision = access.require_type(principal, WRITE, entity_type)
             created = await entity_store.upsert(tx, entity_type, [EntityInput(type=entity_type, qualified_name=n) for n in missing])
             by_name.update({(entity_type, n): e.id for n, e in created.items()})
+            events += [
+                audit_record(principal, WRITE, decision, e.id, entity_type.label, operation="created by reference")
+                for e in created.values()
+            ]
         by_name.update({(entity_type, n): r.id for n, r in stored.items() if n not in missing})
     seen = await visible(tx, scope, ids + list(by_name.values()))
     result = []

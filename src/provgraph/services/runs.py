@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any
 
+from ..domain.audit import AuditRecord
 from ..domain.entities import DATA_TYPES, EntityInput, EntityRef, EntityType, check_id
 from ..domain.errors import BadInput, Conflict, LimitExceeded, NotFound
 from ..domain.lineage import LineageKind
@@ -81,7 +83,8 @@ class RunService:
 
         async def work(tx: Tx) -> str:
             await propagation.hold_lock(tx)  # before any other lock: every edge writer takes this one first
-            experiment = await self._experiment(tx, principal, scope, experiment_name)
+            created: list[AuditRecord] = []
+            experiment = await self._experiment(tx, principal, scope, experiment_name, created)
             existing = (await entity_store.resolve_names(tx, RUN, [qualified_name])).get(qualified_name)
             if existing is not None:
                 raise Conflict(f"input.qualifiedName: a run named {qualified_name!r} already exists", field="input.qualifiedName")
@@ -90,7 +93,7 @@ class RunService:
             await run_store.start(tx, run.id, start.code, environment, hardware, start.started_at)
             await run_store.set_tags(tx, run.id, tags)
             await propagation.refresh_after_edges_changed(tx, [experiment], [run.id])
-            await self._audit(tx, principal, "start-run", decision, run.id, experiment=experiment)
+            await self._audit(tx, principal, "start-run", decision, run.id, created, experiment=experiment)
             return run.id
 
         run_id = await self._db.write(work)
@@ -316,28 +319,33 @@ class RunService:
         async def work(tx: Tx) -> list[str]:
             await propagation.hold_lock(tx)  # before the run's lock: every edge writer takes this one first
             decision = await self._open(tx, principal, run_id)
+            created: list[AuditRecord] = []
             found = await references.resolve_refs(
-                tx, self._access, principal, scope, [(f"{where}[{i}]", r) for i, r in enumerate(refs)], allowed, role
+                tx, self._access, principal, scope, [(f"{where}[{i}]", r) for i, r in enumerate(refs)], allowed, role, created
             )
             ids = list(dict.fromkeys(f.id for f in found))
             edges = [(i, run_id, kind) for i in ids] if kind is LineageKind.INPUT_TO else [(run_id, o, kind) for o in ids]
             await lineage_store.link(tx, edges)
             upstream, downstream = (ids, [run_id]) if kind is LineageKind.INPUT_TO else ([run_id], ids)
             await propagation.refresh_after_edges_changed(tx, upstream, downstream)
-            await self._audit(tx, principal, f"log-{where}", decision, run_id, entities=ids)
+            await self._audit(tx, principal, f"log-{where}", decision, run_id, created, entities=ids)
             run = (await run_store.details(tx, [run_id], {}))[run_id]
             return run.input_ids if kind is LineageKind.INPUT_TO else run.output_ids
 
         return await self._db.write(work)
 
-    async def _experiment(self, tx: Tx, principal: Principal, scope: ReadScope, qualified_name: str) -> str:
-        """The experiment's id; created when there is none with that name."""
+    async def _experiment(
+        self, tx: Tx, principal: Principal, scope: ReadScope, qualified_name: str, events: list[AuditRecord]
+    ) -> str:
+        """The experiment's id; created when there is none with that name (its audit event goes to `events`)."""
         kind = EntityType.EXPERIMENT
         found = (await entity_store.resolve_names(tx, kind, [qualified_name])).get(qualified_name)
         if found is None or found.deleted:
-            self._access.require_type(principal, WRITE, kind)
+            decision = self._access.require_type(principal, WRITE, kind)
             item = EntityInput(type=kind, qualified_name=qualified_name, owners=[principal.name])
-            return (await entity_store.upsert(tx, kind, [item]))[qualified_name].id
+            experiment = (await entity_store.upsert(tx, kind, [item]))[qualified_name].id
+            events.append(audit_record(principal, WRITE, decision, experiment, kind.label, operation="created by reference"))
+            return experiment
         self._access.require_type(principal, READ, kind)
         if found.id not in await references.visible(tx, scope, [found.id]):
             raise NotFound(f"input.experiment: no experiment named {qualified_name!r}", field="input.experiment")
@@ -351,8 +359,18 @@ class RunService:
         runs = await run_store.details(tx, ids, metrics)
         return {r.id: r for r in await classification_store.with_classifications(tx, list(runs.values()))}
 
-    async def _audit(self, tx: Tx, principal: Principal, action: str, decision: Decision, run_id: str, **details: Any) -> None:
-        await self._log.append(tx, [audit_record(principal, action, decision, run_id, RUN.label, **details)])
+    async def _audit(
+        self,
+        tx: Tx,
+        principal: Principal,
+        action: str,
+        decision: Decision,
+        run_id: str,
+        created: Sequence[AuditRecord] = (),
+        **details: Any,
+    ) -> None:
+        """The run's event, after those of entities created by reference (appended last: one lock order)."""
+        await self._log.append(tx, [*created, audit_record(principal, action, decision, run_id, RUN.label, **details)])
 
 
 def _seen(run: Run) -> Seen:
