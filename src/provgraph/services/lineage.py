@@ -183,17 +183,14 @@ class LineageService:
         real = list(dict.fromkeys(i for i in ids if not i.startswith(RESTRICTED_PREFIX)))
         if not real:
             return {}
-        scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> list[Entity]:
+        async def work(tx: Tx) -> dict[str, Entity]:
+            scope = await self._access.scope(principal, tx)
             found = await entity_store.get_many(tx, real)
-            return await classification_store.with_classifications(tx, list(found.values()))
+            entities = await classification_store.with_classifications(tx, list(found.values()))
+            return {e.id: e for e in entities if scope.can_see(e.type, {a.name for a in e.classifications}, e.id)}
 
-        return {
-            e.id: e
-            for e in await self._db.read(work)
-            if scope.can_see(e.type, {a.name for a in e.classifications}, e.id)
-        }
+        return await self._db.read(work)
 
     # -- shared steps ---------------------------------------------------------------------------
 
