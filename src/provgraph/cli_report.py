@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from .api.report_formats import CLASSIFICATION_FORMATS, PROVENANCE_FORMATS, Rendered, check_format, render
-from .domain.errors import BadInput
+from .api.report_formats import CLASSIFICATION_FORMATS, PROVENANCE_FORMATS, Rendered, check_format, parse_moment, render
 from .domain.principals import Principal
 from .services.principals import BOOTSTRAP_ADMIN
 
@@ -42,15 +40,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     classification.set_defaults(run=report_classification)
 
 
-def _moment(text: str | None, field: str) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadInput(f"{field}: {text!r} is not an ISO 8601 date-time (e.g. 2026-11-01T00:00:00Z)", field=field) from None
-
-
 def _emit(rendered: Rendered, out: str | None) -> int:
     if out:
         Path(out).write_text(rendered.content, encoding="utf-8")
@@ -64,7 +53,7 @@ def report_provenance(args: argparse.Namespace) -> int:
     from .cli import with_services
 
     fmt = check_format(args.format, "provenance")  # before touching the database
-    since, until = _moment(args.since, "since"), _moment(args.until, "until")
+    since, until = parse_moment(args.since, "since"), parse_moment(args.until, "until")
     report = with_services(lambda services: services.reports.provenance(CLI_ADMIN, args.id, since, until))
     print(f"digest sha256:{report.digest}", file=sys.stderr)
     return _emit(render(report, fmt), args.out)

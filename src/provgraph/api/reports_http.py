@@ -10,24 +10,12 @@ with the status of the domain error: 404 unknown id, 400 bad format or window.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..domain.errors import BadInput, ProvgraphError
+from ..domain.errors import ProvgraphError
 from .auth import error_body
-from .report_formats import Rendered, check_format, render
-
-
-def _moment(request: Request, field: str) -> datetime | None:
-    text = request.query_params.get(field)
-    if text is None or text == "":
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadInput(f"{field}: {text!r} is not an ISO 8601 date-time (e.g. 2026-11-01T00:00:00Z)", field=field) from None
+from .report_formats import Rendered, check_format, parse_moment, render
 
 
 def _download(rendered: Rendered, digest: str) -> Response:
@@ -44,7 +32,8 @@ def _download(rendered: Rendered, digest: str) -> Response:
 async def provenance_report(request: Request) -> Response:
     try:
         fmt = check_format(request.query_params.get("format"), "provenance")
-        since, until = _moment(request, "since"), _moment(request, "until")
+        query = request.query_params
+        since, until = parse_moment(query.get("since"), "since"), parse_moment(query.get("until"), "until")
         services = request.app.state.services
         report = await services.reports.provenance(request.state.principal, request.path_params["id"], since, until)
         return _download(render(report, fmt), report.digest)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from ...domain.errors import BadInput
 from ...domain.reports import ClassificationReport, ProvenanceReport, Report
@@ -74,3 +75,13 @@ def _stem(report: Report) -> str:
     else:
         name = f"provenance-{report.subject.name or report.subject.id}"
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")[:120] or "report"
+
+
+def parse_moment(text: str | None, field: str) -> datetime | None:
+    """A report window bound from the CLI or a query string: ISO 8601, `Z` allowed; empty means none."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(f"{field}: {text!r} is not an ISO 8601 date-time (e.g. 2026-11-01T00:00:00Z)", field=field) from None
