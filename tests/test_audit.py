@@ -71,6 +71,7 @@ def test_a_denied_write_leaves_one_denial_and_nothing_else(admin, as_role):
     [denial] = events(admin, principal="vic", decision="deny")
     assert (denial["action"], denial["resourceType"], denial["rule"]) == ("write", "Dataset", DEFAULT_DENY)
     assert events(admin, action="write", decision="allow") == []
+    assert events(admin, principal="vic") == [denial]
 
 
 def test_a_write_and_its_event_commit_together(admin, as_role, neo4j_driver):
@@ -162,7 +163,7 @@ def tagged_downstream(admin):
     return base, out1, out2
 
 
-def test_restricted_entities_met_in_one_answer_are_grouped_by_decision_rule_and_type(admin, as_role):
+def test_restricted_entities_met_in_one_answer_are_grouped_by_decision_rule_and_type(admin, as_role, services, http):
     base, out1, out2 = tagged_downstream(admin)
     viewer, reviewer = as_role("viewer", name="val"), as_role("governance-reviewer", name="rita")
     assert sum(n["restricted"] for n in viewer.data(LINEAGE, {"id": base["id"]})["lineage"]["nodes"]) == 3
@@ -182,6 +183,7 @@ def test_restricted_entities_met_in_one_answer_are_grouped_by_decision_rule_and_
     # Filtering by entity finds the grouped events that list it, and the chain still verifies.
     about_out1 = events(admin, entityId=out1["id"], action="read")
     assert {(e["principal"], e["decision"]) for e in about_out1} == {("val", "deny"), ("rita", "allow")}
+    assert verify(services, http).ok
 
 
 def test_grouped_events_are_in_the_hash_chain(admin, as_role, services, http):

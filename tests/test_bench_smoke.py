@@ -35,7 +35,10 @@ def test_the_bench_runs_end_to_end_at_2k_and_the_systems_agree(settings: Setting
         "propagation_assignments_equal": True,
     }
     assert results["propagation"]["assignments"] > 0
-    assert results["authorization"]["restricted_p50"] >= 0
+    authorization = results["authorization"]
+    assert 0 <= authorization["restricted_p50"] <= authorization["nodes_p50"]
+    assert authorization["admin"]["n"] == authorization["data-scientist"]["n"] == 3
+    assert results["floor"]["provgraph"]["n"] == results["floor"]["raw_cypher"]["n"] == 40
     # MLMD is compared when ml-metadata imports (the `bench` extra); otherwise the output says why not.
     if "ml-metadata" in results["meta"]["mlmd"]:
         assert "mlmd" in results["ingest"] and all("mlmd" in row for row in results["lineage"].values())

@@ -37,10 +37,14 @@ def test_recording_fewer_inputs_ends_the_dropped_edge_but_keeps_it_in_history(ad
     assert ended == [True]
 
 
-def test_an_input_by_id_must_exist(admin):
+def test_an_input_by_id_must_exist(admin, neo4j_driver):
     [raw] = upsert(admin, dataset("db://raw"))
     run = record(admin, "runs/1", [{"id": raw["id"]}], [])
     assert run["qualifiedName"] == "runs/1"
+    missing = {"type": "RUN", "qualifiedName": "runs/2", "inputs": [{"id": "00000000-0000-4000-8000-000000000000"}], "outputs": []}
+    error = admin.error(RECORD, {"in": missing})
+    assert error["extensions"] == {"code": "NOT_FOUND", "field": "input.inputs[0].id"}
+    assert live_edges(neo4j_driver) == {("db://raw", "INPUT_TO", "runs/1")}
 
 
 def test_link_lineage_picks_the_edge_kind_from_the_types(admin):

@@ -3,12 +3,16 @@ bad input rejecting the whole batch before anything is written."""
 
 from __future__ import annotations
 
-from .graph import ENTITY_FIELDS, RECORD, by_name, count_entities, live_edges, upsert
+from .graph import BY_NAME, ENTITY_FIELDS, RECORD, by_name, count_entities, live_edges, upsert
 
 BATCH = f"mutation($in: [ProcessInput!]!) {{ recordProcesses(input: $in) {{ {ENTITY_FIELDS} }} }}"
 TAGGED = "mutation($in: [ProcessInput!]!) { recordProcesses(input: $in) { qualifiedName classifications { name sourceId } } }"
 AUDITED = """query($action: String) { auditEvents(action: $action, first: 1000) { edges { node {
   resourceId resourceType details } } } }"""
+
+
+def by_qualified_name(admin, qualified_name: str) -> dict:
+    return admin.data(BY_NAME, {"t": "DATASET", "q": qualified_name})["entityByName"]
 
 
 def process(name: str, inputs: list[dict], outputs: list[dict], **fields) -> dict:
@@ -32,8 +36,11 @@ def test_a_batch_records_every_process_in_input_order_with_its_edges(admin, neo4
     }
     # Each process gets its own audit event naming its inputs and outputs (by id).
     events = {e["resourceId"]: e for e in (edge["node"] for edge in admin.data(AUDITED, {"action": "write"})["auditEvents"]["edges"])}
-    assert events[runs[0]["id"]]["details"]["operation"] == "recordProcess"
-    assert len(events[runs[1]["id"]]["details"]["inputs"]) == 1
+    ids = {name: entity["id"] for name, entity in ((q, by_qualified_name(admin, q)) for q in ("db://raw", "db://clean", "db://features"))}
+    for run, inputs, outputs in ((runs[0], ["db://raw"], ["db://clean"]), (runs[1], ["db://clean"], ["db://features"])):
+        details = events[run["id"]]["details"]
+        assert details["operation"] == "recordProcess"
+        assert (details["inputs"], details["outputs"]) == ([ids[n] for n in inputs], [ids[n] for n in outputs])
 
 
 def test_replaying_a_batch_changes_nothing(admin, neo4j_driver):

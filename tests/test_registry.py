@@ -254,4 +254,4 @@ def test_a_blocked_classification_upstream_still_needs_a_reviewer(admin, as_role
     entity = admin.data("query($id: ID!) { entity(id: $id) { classifications { name } } }", {"id": version["id"]})
     assert entity["entity"]["classifications"] == []
     request = alice.data(REQUEST, {"version": version["id"], "alias": "champion"})["requestPromotion"]
-    assert request["restrictedUpstream"] == ["PII"]
+    assert request["restrictedUpstream"] == ["PII"] and request["needsGovernance"] is True
