@@ -10,8 +10,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from ..domain.pages import Page
-from ..services.audit import KeysetPage
+from ..domain.pages import KeysetPage, Page
 
 T = TypeVar("T")  # the GraphQL node type
 M = TypeVar("M")  # the domain item it is built from
@@ -40,9 +39,7 @@ class Connection(Generic[T]):
 
 def connection(page: Page[M] | KeysetPage[M], node: Callable[[M], T]) -> Connection[T]:
     """The connection of a page, each item made a node by `node`."""
-    # Offset pages compute their cursors; keyset pages (the audit log) carry them.
-    cursors = page.cursors if isinstance(page, KeysetPage) else [page.cursor(i) for i in range(len(page.items))]
-    edges = [Edge(cursor=c, node=node(item)) for c, item in zip(cursors, page.items)]
+    edges = [Edge(cursor=c, node=node(item)) for c, item in zip(page.cursors, page.items)]
     return Connection(
         edges=edges,
         page_info=PageInfo(

@@ -54,3 +54,19 @@ class Page(Generic[T]):
     @property
     def has_previous(self) -> bool:
         return self.offset > 0
+
+    @property
+    def cursors(self) -> list[str]:
+        return [self.cursor(i) for i in range(len(self.items))]
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[T]):
+    """A page of a newest-first list whose cursors are positions in the list itself (seq), so events
+    appended while a reviewer pages through do not shift the pages."""
+
+    items: list[T]
+    cursors: list[str]
+    total: int
+    has_next: bool
+    has_previous: bool

@@ -16,12 +16,12 @@ import functools
 import inspect
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from ..domain.audit import ALLOW, DENY, AuditEvent, AuditFilter, AuditRecord
 from ..domain.entities import EntityType
 from ..domain.errors import BadInput
-from ..domain.pages import check_page_size
+from ..domain.pages import KeysetPage, check_page_size
 from ..domain.principals import Principal
 from ..governance.access import READ, AccessControl, AccessDenied, ReadScope
 from ..governance.audit import AuditLog, audit_record, denial_record
@@ -176,20 +176,6 @@ class _DenialRecorder:
 
 # -- the auditEvents query ----------------------------------------------------------------------------
 
-
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class KeysetPage(Generic[T]):
-    """A page of a newest-first list whose cursors are positions in the list itself (seq), so events
-    appended while a reviewer pages through do not shift the pages."""
-
-    items: list[T]
-    cursors: list[str]
-    total: int
-    has_next: bool
-    has_previous: bool
 
 
 def encode_seq_cursor(seq: int) -> str:
