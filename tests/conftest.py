@@ -32,7 +32,9 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from provgraph.embedded import server
 
     data_dir = tmp_path_factory.mktemp("embedded-neo4j")
-    info = server.start(data_dir, port=_free_port(), detached=False, heap="2g")
+    # PROVGRAPH_TEST_NEO4J_HEAP lets several suites share one machine (default: 2g, as CI runs it).
+    heap = os.environ.get("PROVGRAPH_TEST_NEO4J_HEAP", "2g")
+    info = server.start(data_dir, port=_free_port(), detached=False, heap=heap)
     try:
         yield info.uri
     finally:
