@@ -1,22 +1,27 @@
 """A real HTTP server for clients that cannot speak ASGI (the openlineage-python HTTP transport uses
-`requests`): uvicorn serving `create_app(settings)` on a free 127.0.0.1 port, in a background thread.
+`requests`; the console's browser tests drive Chromium): uvicorn serving `create_app(settings)` on a free
+127.0.0.1 port, in a background thread.
 
 Import the fixture into a test module (`from .live_server import live_server_url`). It shares the
-session's Neo4j, so the per-test empty graph and admin apply to it as well.
+session's Neo4j, so the per-test empty graph and admin apply to it as well. `LiveServer.call` runs a
+coroutine on the server's own event loop (the services' driver belongs to that loop).
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 import uvicorn
 
 from provgraph.api.app import create_app
 from provgraph.config import Settings
+from provgraph.services.container import Services
 
 
 def _free_port() -> int:
@@ -25,19 +30,63 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class _Server(uvicorn.Server):
+    """Remembers the loop it serves on, so tests can run coroutines there."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+    async def serve(self, sockets: Any = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().serve(sockets)
+
+
+class LiveServer:
+    def __init__(self, settings: Settings) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.app = create_app(settings)
+        self._server = _Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, name="live-server", daemon=True)
+
+    def start(self) -> "LiveServer":
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the live test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    @property
+    def services(self) -> Services:
+        return self.app.state.services
+
+    def call(self, work: Callable[[Services], Awaitable[Any]], timeout: float = 60) -> Any:
+        """Runs `work(services)` on the server's loop and returns its result."""
+        assert self._server.loop is not None, "the server has not started"
+        return asyncio.run_coroutine_threadsafe(work(self.services), self._server.loop).result(timeout)
+
+
+_shared: dict[int, LiveServer] = {}
+
+
+def _shared_server(settings: Settings, request: pytest.FixtureRequest) -> LiveServer:
+    """One server per session whichever fixture asks first (a module may import either fixture alone)."""
+    if id(settings) not in _shared:
+        _shared[id(settings)] = LiveServer(settings).start()
+        request.addfinalizer(lambda: _shared.pop(id(settings)).stop())
+    return _shared[id(settings)]
+
+
 @pytest.fixture(scope="session")
-def live_server_url(settings: Settings) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the live test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def live_server(settings: Settings, request: pytest.FixtureRequest) -> LiveServer:
+    return _shared_server(settings, request)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(settings: Settings, request: pytest.FixtureRequest) -> str:
+    return _shared_server(settings, request).url
