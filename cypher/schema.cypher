@@ -51,5 +51,8 @@ CREATE CONSTRAINT principal_name IF NOT EXISTS FOR (p:Principal) REQUIRE p.name 
 // name: schema_principal_token
 CREATE CONSTRAINT principal_token_hash IF NOT EXISTS FOR (p:Principal) REQUIRE p.tokenHash IS UNIQUE
 
+// name: schema_session_id_hash
+CREATE CONSTRAINT session_id_hash IF NOT EXISTS FOR (s:Session) REQUIRE s.idHash IS UNIQUE
+
 // name: schema_await_indexes
 CALL db.awaitIndexes(300)

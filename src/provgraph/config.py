@@ -14,6 +14,10 @@ def default_data_dir() -> Path:
     return Path(base) / "provgraph"
 
 
+def default_console_dist_dir() -> Path:
+    return Path(__file__).resolve().parent / "console" / "dist"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
@@ -26,3 +30,8 @@ class Settings(BaseSettings):
     # How long a request may wait for an unreachable database before answering UNAVAILABLE.
     neo4j_connect_timeout: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
     neo4j_retry_time: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
+    # Console sessions (POST /api/v1/session): an absolute lifetime, and how long one may sit unused.
+    session_ttl_seconds: int = Field(default=8 * 3600, gt=0, alias="PROVGRAPH_SESSION_TTL_SECONDS")
+    session_idle_seconds: int = Field(default=30 * 60, gt=0, alias="PROVGRAPH_SESSION_IDLE_SECONDS")
+    # The built web console (index.html, graphiql.html, assets/); the hatch build hook puts it here.
+    console_dist_dir: Path = Field(default_factory=default_console_dist_dir, alias="PROVGRAPH_CONSOLE_DIST_DIR")

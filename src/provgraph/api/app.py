@@ -10,14 +10,17 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from ..config import Settings
+from ..domain.sessions import SessionLifetime
 from ..services.container import Services
 from ..store.database import Database
 from .auth import Authenticate
+from .console import Console, SecurityHeaders
 from .graphql_view import GraphQLView
 from .health import healthz, readyz
 from .openlineage import post_lineage
 from .reports_http import classification_report, provenance_report
 from .schema import schema
+from .sessions_http import current_session, sign_in, sign_out
 
 
 def create_app(
@@ -43,7 +46,8 @@ def create_app(
             connect_timeout=settings.neo4j_connect_timeout,
             retry_time=settings.neo4j_retry_time,
         )
-        services = Services.build(db)
+        lifetime = SessionLifetime.of_seconds(settings.session_ttl_seconds, settings.session_idle_seconds)
+        services = Services.build(db, session_lifetime=lifetime)
         try:
             await services.prepare()
             generated_token = await services.principals.ensure_bootstrap_admin(settings.admin_token)
@@ -57,7 +61,8 @@ def create_app(
             await services.monitoring.webhooks.drain(timeout=10)  # alert webhooks still being delivered
             await db.close()
 
-    graphql = GraphQLView(schema)
+    console = Console(settings.console_dist_dir)
+    graphql = GraphQLView(schema, graphiql_page=console.graphiql)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -66,7 +71,11 @@ def create_app(
             Route("/api/v1/lineage", post_lineage, methods=["POST"]),
             Route("/api/v1/reports/provenance/{id}", provenance_report, methods=["GET"]),
             Route("/api/v1/reports/classification/{name}", classification_report, methods=["GET"]),
+            Route("/api/v1/session", sign_in, methods=["POST"]),
+            Route("/api/v1/session", current_session, methods=["GET"]),
+            Route("/api/v1/session", sign_out, methods=["DELETE"]),
+            *console.routes(),  # last: the app's assets, and its pages for every other path
         ],
-        middleware=[Middleware(Authenticate)],
+        middleware=[Middleware(SecurityHeaders), Middleware(Authenticate)],
         lifespan=lifespan,
     )

@@ -1,8 +1,13 @@
-"""Request identity: a request id for every request, and the bearer token turned into a Principal.
+"""Request identity: a request id for every request, and the caller turned into a Principal.
 
 A pure ASGI middleware so it runs once per request before any route, for GraphQL and HTTP alike.
-No token (or a bad one) is a 401 everywhere except the health routes and the GraphiQL page itself
-(the page holds no data; every query it sends still needs a token).
+The caller is the bearer token when the request has an Authorization header (exactly as for API
+clients), else the console's session cookie. A cookie-authenticated unsafe method must come from the
+server's own origin (same_origin.py), else 403.
+
+No credentials (or bad ones) is a 401 everywhere except the health routes, the console's pages and
+the GraphiQL page (they hold no data; every request they send still needs a principal), and the
+sign-in and sign-out routes themselves.
 """
 
 from __future__ import annotations
@@ -14,9 +19,13 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.errors import ProvgraphError
+from ..domain.errors import LimitExceeded, ProvgraphError, Unauthenticated
+from .console import is_graphiql_request, is_page_request
+from .cookies import cleared_session_cookie, session_id_from
+from .same_origin import UNSAFE_METHODS, check_same_origin
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+SESSION_PATH = "/api/v1/session"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_BODY_BYTES = 64 * 1024 * 1024
 
@@ -44,35 +53,46 @@ class Authenticate:
                 MutableHeaders(scope=message).append("x-request-id", request_id)
             await send(message)
 
-        if not self._needs_token(scope, headers):
-            await self.app(scope, receive, send_with_id)
-            return
-        length = headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            await _reply(send_with_id, 413, {"code": "LIMIT_EXCEEDED"}, f"request body over {MAX_BODY_BYTES} bytes")
-            return
-        client = scope.get("client")
-        services = scope["app"].state.services
         try:
-            state["principal"] = await services.principals.authenticate(
-                _bearer(headers), request_id=request_id, client=client[0] if client else ""
-            )
+            if self._needs_principal(scope, headers):
+                await self._authenticate(scope, headers, state)
+            elif scope["path"] == SESSION_PATH and scope["method"] in UNSAFE_METHODS:
+                # Signing in or out is open to all, but not from another site's page: refused when a
+                # cookie rides along or the browser names a foreign origin (curl names none).
+                if session_id_from(headers) or headers.get("origin") or headers.get("referer"):
+                    check_same_origin(scope, headers)
         except ProvgraphError as error:
-            await _send_error(send_with_id, error)
+            ended_session = isinstance(error, Unauthenticated) and state.get("credential") == "session"
+            await _send_error(send_with_id, error, [cleared_session_cookie(scope)] if ended_session else [])
             return
         await self.app(scope, receive, send_with_id)
 
     @staticmethod
-    def _needs_token(scope: Scope, headers: Headers) -> bool:
-        if scope["path"] in PUBLIC_PATHS:
+    def _needs_principal(scope: Scope, headers: Headers) -> bool:
+        if scope["path"] in PUBLIC_PATHS or is_graphiql_request(scope, headers):
             return False
-        is_graphiql_page = (
-            scope["method"] == "GET"
-            and scope["path"] == "/graphql"
-            and "text/html" in headers.get("accept", "")
-            and not scope.get("query_string")
-        )
-        return not is_graphiql_page
+        if scope["path"] == SESSION_PATH:
+            return scope["method"] not in ("POST", "DELETE")
+        return not is_page_request(scope)
+
+    async def _authenticate(self, scope: Scope, headers: Headers, state: dict) -> None:
+        length = headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            raise LimitExceeded(f"request body over {MAX_BODY_BYTES} bytes")
+        client = scope.get("client")
+        where = {"request_id": state["request_id"], "client": client[0] if client else ""}
+        services = scope["app"].state.services
+        session_id = session_id_from(headers)
+        if headers.get("authorization") or session_id is None:
+            state["credential"] = "bearer"
+            state["principal"] = await services.principals.authenticate(_bearer(headers), **where)
+            return
+        state["credential"] = "session"
+        if scope["method"] in UNSAFE_METHODS:
+            check_same_origin(scope, headers)
+        session = await services.sessions.resume(session_id, **where)
+        state["session"] = session
+        state["principal"] = session.principal
 
 
 def _bearer(headers: Headers) -> str | None:
@@ -80,14 +100,10 @@ def _bearer(headers: Headers) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def _send_error(send: Send, error: ProvgraphError) -> None:
-    extra = [(b"www-authenticate", b'Bearer realm="provgraph"')] if error.status == 401 else []
+async def _send_error(send: Send, error: ProvgraphError, extra: list[tuple[bytes, bytes]]) -> None:
+    if error.status == 401:
+        extra = [*extra, (b"www-authenticate", b'Bearer realm="provgraph"')]
     await _raw(send, error.status, error_body(error), extra)
-
-
-async def _reply(send: Send, status: int, extensions: dict, message: str) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
-    await _raw(send, status, body, [])
 
 
 async def _raw(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -10,10 +11,18 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 
+from .console import is_graphiql_request
 from .context import RequestContext
 
 
 class GraphQLView(GraphQL):
+    """`graphiql_page` answers a browser opening /graphql (the console's GraphiQL, see console.py);
+    strawberry's own IDE page, which loads GraphiQL from a CDN, is never served."""
+
+    def __init__(self, schema: Any, graphiql_page: Callable[[Request], Awaitable[Response]]) -> None:
+        super().__init__(schema, graphql_ide=None)
+        self._graphiql_page = graphiql_page
+
     async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
         return RequestContext(
             request=request,
@@ -27,6 +36,9 @@ class GraphQLView(GraphQL):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        if is_graphiql_request(scope, request.headers):
+            await (await self._graphiql_page(request))(scope, receive, send)
+            return
         try:
             response = await self.run(request)
         except HTTPException as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.sessions import SessionLifetime
 from ..governance.access import AccessControl
 from ..governance.audit import AuditLog
 from ..governance.neo4j_adapter import Neo4jPolicyAdapter
@@ -22,6 +23,7 @@ from .openlineage import OpenLineageService
 from .principals import PrincipalService
 from .registry import RegistryService
 from .runs import RunService
+from .sessions import SessionService
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Services:
     lineage: LineageService
     openlineage: OpenLineageService
     principals: PrincipalService
+    sessions: SessionService
     grants: GrantService
     audit: AuditService
     classifications: ClassificationService
@@ -43,9 +46,12 @@ class Services:
     reports: ReportService
 
     @classmethod
-    def build(cls, db: Database, access: AccessControl | None = None) -> "Services":
+    def build(
+        cls, db: Database, access: AccessControl | None = None, session_lifetime: SessionLifetime | None = None
+    ) -> "Services":
         access = access or AccessControl.from_policies(adapter=Neo4jPolicyAdapter(db))
         log = AuditLog(db)
+        principals = PrincipalService(db, access, log)
         # record_denials: every FORBIDDEN a service raises is written to the audit log on its way out.
         return cls(
             db=db,
@@ -54,7 +60,8 @@ class Services:
             ingest=record_denials(IngestService(db, access), log),
             lineage=record_denials(LineageService(db, access), log),
             openlineage=record_denials(OpenLineageService(db, access), log),
-            principals=record_denials(PrincipalService(db, access, log), log),
+            principals=record_denials(principals, log),
+            sessions=SessionService(db, access, principals, log, session_lifetime),
             grants=record_denials(GrantService(db, access, log), log),
             audit=record_denials(AuditService(db, access, log), log),
             classifications=record_denials(ClassificationService(db, access, log), log),

@@ -23,25 +23,26 @@ class PrincipalService:
         self._access = access
         self._log = log or AuditLog(db)
 
-    async def authenticate(self, token: str | None, request_id: str = "", client: str = "") -> Principal:
+    async def authenticate(self, token: str | None, request_id: str = "", client: str = "", action: str = "login") -> Principal:
         """The principal a bearer token belongs to. Wrong, revoked and missing tokens all get the same
-        answer so a caller learns nothing about which principals exist."""
+        answer so a caller learns nothing about which principals exist. A failure is audited under
+        `action` (a console sign-in is "sign-in")."""
         if not token:
-            await self._login_failed(ANONYMOUS, "no bearer token", request_id, client)
+            await self._login_failed(ANONYMOUS, "no bearer token", request_id, client, action)
             raise Unauthenticated("a bearer token is required: send 'Authorization: Bearer <token>'")
         record = await self._db.read(lambda tx: tx.single("principal_by_token_hash", tokenHash=hash_token(token)))
         if record is None or not record["active"] or not token_matches(token, record["tokenHash"]):
             name, reason = (record["name"], "deactivated principal") if record else (ANONYMOUS, "unknown token")
-            await self._login_failed(name, reason, request_id, client)
+            await self._login_failed(name, reason, request_id, client, action)
             raise Unauthenticated("the bearer token is invalid or has been revoked")
         # Every request passes here first: pick up policy changes other replicas made (at most one
         # version check per second), so the decisions below see current grants.
         await self._access.refresh()
         return Principal(name=record["name"], roles=tuple(record["roles"]), request_id=request_id, client=client)
 
-    async def _login_failed(self, name: str, reason: str, request_id: str, client: str) -> None:
+    async def _login_failed(self, name: str, reason: str, request_id: str, client: str, action: str = "login") -> None:
         await self._log.record(
-            [AuditRecord(name, "login", DENY, reason, request_id=request_id, client=client, details={"reason": reason})]
+            [AuditRecord(name, action, DENY, reason, request_id=request_id, client=client, details={"reason": reason})]
         )
 
     async def create(self, actor: Principal, name: str, roles: list[str]) -> NewPrincipal:
