@@ -100,6 +100,19 @@ export interface LineageArgs {
 
 export const LINEAGE_MAX_NODES = 2000;
 
+/** Full entities for a few ids (a found path's steps), in one request; hidden ones are left out. */
+export async function entitiesByIds(ids: string[]): Promise<Entity[]> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return [];
+  const vars = unique.map((_, i) => `$i${i}: ID!`).join(", ");
+  const fields = unique.map((_, i) => `e${i}: entity(id: $i${i}) { ${ENTITY_FIELDS} }`).join("\n");
+  const data = await graphql<Record<string, Entity | null>>(
+    `query Entities(${vars}) { ${fields} }`,
+    Object.fromEntries(unique.map((id, i) => [`i${i}`, id])),
+  );
+  return unique.map((_, i) => data[`e${i}`]).filter((e): e is Entity => e !== null);
+}
+
 export async function lineage(args: LineageArgs): Promise<Lineage> {
   const data = await graphql<{ lineage: Lineage }>(
     `query Lineage($id: ID!, $direction: LineageDirection, $depth: Int, $maxNodes: Int, $types: [EntityType!], $asOf: DateTime) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Lineage, LineageNode } from "../api/types";
 import {
+  addPath,
   emptyGraph,
   expansionKey,
   maskRestricted,
@@ -151,5 +152,25 @@ describe("pathEdgeKeys", () => {
   it("finds the edges between consecutive path ids", () => {
     const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH");
     expect([...pathEdgeKeys(g, ["u2", "u1", "R", "d1"])]).toEqual(["u2->u1", "u1->R", "R->d1"]);
+  });
+});
+
+describe("addPath", () => {
+  it("adds the missing steps of a downstream path with their columns and edges", () => {
+    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH");
+    const far = node("far", 0).entity!;
+    const next = addPath(g, ["R", "d1", "d2", "far"], [far], true);
+    expect(next.nodes.get("far")!.column).toBe(3);
+    expect(next.edges.has("d2->far")).toBe(true);
+    expect(next.edges.get("R->d1")!.type).toBe("INPUT_TO");
+  });
+
+  it("places an upstream path left of the root and skips hidden steps", () => {
+    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH");
+    const a = { ...node("a", 0).entity!, id: "a" };
+    const next = addPath(g, ["a", "hidden", "u1", "R"], [a], false);
+    expect(next.nodes.get("a")!.column).toBe(-3);
+    expect(next.nodes.has("hidden")).toBe(false);
+    expect(g.nodes.has("a")).toBe(false);
   });
 });

@@ -188,3 +188,28 @@ export function pathEdgeKeys(graph: Graph, path: readonly string[]): Set<string>
   }
   return keys;
 }
+
+/**
+ * Adds a found path (ids from the root downstream, or from another entity down to the root) to the
+ * graph: the steps not loaded yet get a column by their place on the path, and consecutive steps an
+ * edge when the graph has none between them. Steps without an entity (hidden) are left out.
+ */
+export function addPath(graph: Graph, path: readonly string[], entities: readonly Entity[], rootIsFirst: boolean): Graph {
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  const nodes = new Map(graph.nodes);
+  const edges = new Map(graph.edges);
+  path.forEach((id, i) => {
+    if (nodes.has(id)) return;
+    const entity = byId.get(id);
+    if (!entity) return;
+    const column = rootIsFirst ? i : i - (path.length - 1);
+    nodes.set(id, { id, type: entity.type, column, restricted: false, entity });
+  });
+  for (let i = 0; i + 1 < path.length; i++) {
+    const [s, t] = [path[i], path[i + 1]];
+    if (!nodes.has(s) || !nodes.has(t)) continue;
+    const key = edgeKey(s, t);
+    if (!edges.has(key)) edges.set(key, { key, source: s, target: t, type: "PATH", blockedClassifications: [] });
+  }
+  return { ...graph, nodes, edges };
+}

@@ -1,0 +1,36 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { makeQueryClient } from "./api/queryClient";
+import { Layout } from "./components/Layout";
+import { ClassificationPage } from "./pages/ClassificationPage";
+import { ClassificationsPage } from "./pages/ClassificationsPage";
+import { EntityPage } from "./pages/EntityPage";
+import { ImpactPage } from "./pages/ImpactPage";
+import { LineagePage } from "./pages/LineagePage";
+import { LoginPage } from "./pages/LoginPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { SearchPage } from "./pages/SearchPage";
+
+export function App() {
+  const [client] = useState(makeQueryClient);
+  return (
+    <QueryClientProvider client={client}>
+      <BrowserRouter>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<Layout />}>
+            <Route index element={<Navigate to="/search" replace />} />
+            <Route path="/search" element={<SearchPage />} />
+            <Route path="/entities/:id" element={<EntityPage />} />
+            <Route path="/entities/:id/lineage" element={<LineagePage />} />
+            <Route path="/entities/:id/impact" element={<ImpactPage />} />
+            <Route path="/classifications" element={<ClassificationsPage />} />
+            <Route path="/classifications/:name" element={<ClassificationPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}

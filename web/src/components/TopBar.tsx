@@ -1,0 +1,51 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { NavLink } from "react-router";
+import { useSession } from "../api/hooks";
+import { readableError } from "../api/errors";
+import { signOut } from "../api/session";
+
+export function TopBar() {
+  const session = useSession();
+  const client = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+
+  async function onSignOut() {
+    try {
+      await signOut();
+    } catch (e) {
+      // Already signed out (401) is fine; anything else is worth saying, but still leave.
+      if (!(e instanceof Error && "code" in e && (e as { code: string }).code === "UNAUTHENTICATED")) {
+        setError(readableError(e));
+      }
+    }
+    client.clear();
+    window.location.assign("/login");
+  }
+
+  return (
+    <header className="topbar" data-testid="topbar">
+      <NavLink to="/search" className="brand">
+        <span className="brand-mark" aria-hidden="true">◆</span> provgraph
+      </NavLink>
+      <nav className="nav" aria-label="Main">
+        <NavLink to="/search">Search</NavLink>
+        <NavLink to="/classifications">Classifications</NavLink>
+        <a href="/graphql">GraphiQL</a>
+      </nav>
+      <div className="topbar-right">
+        {error && (
+          <span role="alert" className="topbar-error">
+            {error}
+          </span>
+        )}
+        <span className="principal" data-testid="principal-name" title={session.data?.principal.roles.join(", ")}>
+          {session.data?.principal.name ?? ""}
+        </span>
+        <button type="button" className="button button-quiet" data-testid="sign-out" onClick={onSignOut}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

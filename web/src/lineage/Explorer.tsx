@@ -1,0 +1,297 @@
+/**
+ * The lineage explorer: the graph state (graph.ts), its layout (useLayout), React Flow drawing only
+ * what is on screen, and the panels around it. All data comes through api/queries.
+ */
+
+import { useQueryClient } from "@tanstack/react-query";
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type EdgeTypes,
+  type NodeTypes,
+} from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { readableError } from "../api/errors";
+import { lineage, type LineageArgs } from "../api/queries";
+import type { ClassificationAssignment, Entity, Lineage } from "../api/types";
+import { EdgePanel } from "./EdgePanel";
+import { EntityNode, type EntityFlowNode, type SideState } from "./EntityNode";
+import { ExplorerContext, type ExplorerActions } from "./ExplorerContext";
+import { exportCsv, exportPng, exportSvg, viewSvg } from "./exportView";
+import {
+  emptyGraph,
+  expansionKey,
+  mergeAnswer,
+  pathEdgeKeys,
+  restrictedCount,
+  visibleEdges,
+  visibleNodeIds,
+  withEdge,
+  type Graph,
+} from "./graph";
+import { nodesToFit } from "./layoutChoice";
+import { LineageEdgeView, type LineageFlowEdge } from "./LineageEdgeView";
+import { PathFinder, usePath } from "./PathFinder";
+import { useLayout } from "./useLayout";
+import type { LineageView } from "./urlState";
+
+const nodeTypes: NodeTypes = { entity: EntityNode };
+const edgeTypes: EdgeTypes = { lineage: LineageEdgeView };
+
+export interface ExplorerProps {
+  root: Entity;
+  view: LineageView;
+  first: Lineage;
+  canClassify: boolean;
+  onPathTo(id: string | null): void;
+}
+
+export function Explorer(props: ExplorerProps) {
+  return (
+    <ReactFlowProvider>
+      <ExplorerInner {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function ExplorerInner({ root, view, first, canClassify, onPathTo }: ExplorerProps) {
+  const client = useQueryClient();
+  const flow = useReactFlow();
+  const [graph, setGraph] = useState<Graph>(() => mergeAnswer(emptyGraph(root.id), first, root.id, view.direction));
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [loading, setLoading] = useState<ReadonlySet<string>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  const [hovered, setHovered] = useState<ClassificationAssignment | null>(null);
+  const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
+  const path = usePath(root.id, view.pathTo, setGraph);
+
+  const visible = useMemo(() => visibleNodeIds(graph, collapsed), [graph, collapsed]);
+  const edges = useMemo(() => visibleEdges(graph, visible), [graph, visible]);
+  const layoutNodes = useMemo(() => [...visible].map((id) => ({ id, column: graph.nodes.get(id)!.column })), [graph, visible]);
+  const signature = useMemo(() => `${[...visible].sort().join("|")}#${edges.map((e) => e.key).sort().join("|")}`, [visible, edges]);
+  const layout = useLayout(layoutNodes, edges, signature);
+
+  const toggle = useCallback(
+    async (nodeId: string, direction: "UPSTREAM" | "DOWNSTREAM") => {
+      const key = expansionKey(nodeId, direction);
+      if (collapsed.has(key)) {
+        setCollapsed((c) => new Set([...c].filter((k) => k !== key)));
+        return;
+      }
+      if (graph.expanded.has(key)) {
+        setCollapsed((c) => new Set([...c, key]));
+        return;
+      }
+      setLoading((l) => new Set([...l, key]));
+      setError(null);
+      try {
+        const args: LineageArgs = { id: nodeId, direction, depth: 1, types: view.types, asOf: view.asOf };
+        const answer = await client.fetchQuery({ queryKey: ["lineage", args], queryFn: () => lineage(args) });
+        setGraph((g) => mergeAnswer(g, answer, nodeId, direction));
+      } catch (e) {
+        setError(readableError(e));
+      } finally {
+        setLoading((l) => new Set([...l].filter((k) => k !== key)));
+      }
+    },
+    [client, collapsed, graph.expanded, view.types, view.asOf],
+  );
+
+  const actionsRef = useRef<ExplorerActions>({ toggle, highlight: setHovered });
+  actionsRef.current = { toggle, highlight: setHovered };
+  const actions = useMemo<ExplorerActions>(
+    () => ({ toggle: (id, d) => actionsRef.current.toggle(id, d), highlight: (a) => actionsRef.current.highlight(a) }),
+    [],
+  );
+
+  const highlightIds = useMemo(() => new Set(hovered ? hovered.path : (path.ids ?? [])), [hovered, path.ids]);
+  const highlightEdges = useMemo(() => pathEdgeKeys(graph, [...(hovered ? hovered.path : (path.ids ?? []))]), [graph, hovered, path.ids]);
+
+  const sideState = useCallback(
+    (id: string, d: "UPSTREAM" | "DOWNSTREAM"): SideState => {
+      const key = expansionKey(id, d);
+      if (loading.has(key)) return "loading";
+      return graph.expanded.has(key) && !collapsed.has(key) ? "collapse" : "expand";
+    },
+    [graph.expanded, collapsed, loading],
+  );
+
+  const flowNodes = useMemo<EntityFlowNode[]>(() => {
+    if (!layout.ready) return [];
+    return [...visible].map((id) => {
+      const n = graph.nodes.get(id)!;
+      return {
+        id,
+        type: "entity",
+        position: layout.positions.get(id) ?? { x: 0, y: 0 },
+        draggable: false,
+        connectable: false,
+        data: {
+          id,
+          type: n.type,
+          entity: n.entity,
+          restricted: n.restricted,
+          root: id === root.id,
+          highlighted: highlightIds.has(id),
+          upstream: sideState(id, "UPSTREAM"),
+          downstream: sideState(id, "DOWNSTREAM"),
+        },
+      };
+    });
+  }, [layout, visible, graph, root.id, highlightIds, sideState]);
+
+  const flowEdges = useMemo<LineageFlowEdge[]>(
+    () =>
+      layout.ready
+        ? edges.map((e) => ({
+            id: e.key,
+            source: e.source,
+            target: e.target,
+            type: "lineage",
+            selected: e.key === selectedEdge,
+            markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+            data: { blocked: e.blockedClassifications, highlighted: highlightEdges.has(e.key), edgeType: e.type },
+          }))
+        : [],
+    [layout.ready, edges, selectedEdge, highlightEdges],
+  );
+
+  // Fit the first view (and each new layout kind) on the root's neighbourhood, never on more than
+  // FIT_MAX_NODES nodes: fitting thousands would put them all in the DOM at once.
+  const fitted = useRef("");
+  useEffect(() => {
+    if (!layout.ready || !flowNodes.length || fitted.current === layout.kind) return;
+    fitted.current = layout.kind;
+    const chosen = nodesToFit(layoutNodes, root.id);
+    requestAnimationFrame(() => flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.15, maxZoom: 1.2, minZoom: 0.2 }));
+  }, [layout.ready, layout.kind, flowNodes.length, layoutNodes, root.id, flow]);
+
+  const hidden = restrictedCount(graph, visible);
+  const name = `lineage-${root.id}`;
+  const edge = selectedEdge ? graph.edges.get(selectedEdge) : undefined;
+
+  return (
+    <ExplorerContext.Provider value={actions}>
+      <div className="explorer">
+        <div className="explorer-banners">
+          {graph.truncated && (
+            <div className="banner banner-info" role="status" data-testid="lineage-truncated">
+              Showing {graph.nodes.size} entities: the answer was truncated, more are within reach. Narrow the depth or the types.
+            </div>
+          )}
+          {hidden > 0 && (
+            <div className="banner banner-muted" role="status" data-testid="lineage-hidden-count">
+              {hidden} restricted {hidden === 1 ? "entity" : "entities"} hidden: drawn as hatched placeholders with their type only.
+            </div>
+          )}
+          {error && (
+            <div className="banner banner-error" role="alert" data-testid="action-error">
+              {error}
+            </div>
+          )}
+        </div>
+        <div className="explorer-body">
+          <div
+            className="explorer-canvas"
+            data-testid="lineage-explorer"
+            data-state={layout.ready ? "ready" : "loading"}
+            data-layout={layout.kind}
+            data-node-count={visible.size}
+            data-restricted-count={hidden}
+          >
+            {!layout.ready && <div className="canvas-overlay">Laying out {visible.size} entities…</div>}
+            <ReactFlow
+              nodes={flowNodes}
+              edges={flowEdges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onlyRenderVisibleElements
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable
+              minZoom={0.05}
+              maxZoom={2}
+              onEdgeClick={(_, e) => setSelectedEdge(e.id)}
+              onPaneClick={() => setSelectedEdge(null)}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={24} size={1} />
+              <Controls showInteractive={false} />
+              {visible.size <= 1000 && <MiniMap pannable zoomable nodeStrokeWidth={2} />}
+            </ReactFlow>
+          </div>
+          <aside className="explorer-side">
+            <div className="side-block">
+              <h3>Export</h3>
+              <div className="button-row">
+                <button type="button" className="button button-small" data-testid="export-svg" disabled={!layout.ready} onClick={() => exportSvg(name, viewSvg(graph, visible, edges, layout.positions))}>
+                  Export SVG
+                </button>
+                <button
+                  type="button"
+                  className="button button-small"
+                  data-testid="export-png"
+                  disabled={!layout.ready}
+                  onClick={() => exportPng(name, viewSvg(graph, visible, edges, layout.positions)).catch((e) => setError(readableError(e)))}
+                >
+                  Export PNG
+                </button>
+                <button type="button" className="button button-small" data-testid="export-csv" onClick={() => exportCsv(name, graph, visible)}>
+                  Export CSV
+                </button>
+              </div>
+            </div>
+            <RootBadges root={root} onHover={setHovered} />
+            <PathFinder rootId={root.id} pathTo={view.pathTo} state={path} onPathTo={onPathTo} />
+            {edge && (
+              <EdgePanel
+                edge={edge}
+                graph={graph}
+                canClassify={canClassify}
+                onChanged={(changed) => setGraph((g) => withEdge(g, changed))}
+                onClose={() => setSelectedEdge(null)}
+              />
+            )}
+            <div className="side-block muted small">
+              {visible.size} shown · {edges.length} edges · {layout.kind === "elk" ? "layered layout" : "column layout"}
+              <br />+ expands a side one hop, − collapses it (reversible). Click an edge for its classifications.
+            </div>
+          </aside>
+        </div>
+      </div>
+    </ExplorerContext.Provider>
+  );
+}
+
+function RootBadges({ root, onHover }: { root: Entity; onHover(a: ClassificationAssignment | null): void }) {
+  if (!root.classifications.length) return null;
+  return (
+    <div className="side-block">
+      <h3>Classifications</h3>
+      <p className="muted small">Hover one to light its propagation path.</p>
+      <div className="badge-row">
+        {root.classifications.map((c) => (
+          <span
+            key={`${c.name}:${c.sourceId}`}
+            className={`badge ${c.propagated ? "badge-propagated" : "badge-direct"}`}
+            data-testid={`lineage-badge-${c.name}`}
+            tabIndex={0}
+            onMouseEnter={() => onHover(c)}
+            onMouseLeave={() => onHover(null)}
+            onFocus={() => onHover(c)}
+            onBlur={() => onHover(null)}
+          >
+            {c.name}
+            {c.propagated ? " · propagated" : ""}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}
