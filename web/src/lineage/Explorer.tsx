@@ -35,11 +35,23 @@ import {
   withEdge,
   type Graph,
 } from "./graph";
+import { NODE_HEIGHT, NODE_WIDTH } from "./columns";
 import { nodesToFit } from "./layoutChoice";
 import { LineageEdgeView, type LineageFlowEdge } from "./LineageEdgeView";
 import { PathFinder, usePath } from "./PathFinder";
 import { useLayout } from "./useLayout";
 import type { LineageView } from "./urlState";
+
+const MIN_READABLE_ZOOM = 0.55;
+
+function fitZoom(positions: { x: number; y: number }[], width: number, height: number): number {
+  if (!positions.length) return 1;
+  const xs = positions.map((p) => p.x);
+  const ys = positions.map((p) => p.y);
+  const w = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH;
+  const h = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT;
+  return Math.min(width / (w * 1.24), height / (h * 1.24));
+}
 
 const nodeTypes: NodeTypes = { entity: EntityNode };
 const edgeTypes: EdgeTypes = { lineage: LineageEdgeView };
@@ -50,6 +62,8 @@ export interface ExplorerProps {
   first: Lineage;
   canClassify: boolean;
   onPathTo(id: string | null): void;
+  /** Something changed on the server that other nodes reflect (propagation): read the view again. */
+  onStale(): void;
 }
 
 export function Explorer(props: ExplorerProps) {
@@ -60,7 +74,7 @@ export function Explorer(props: ExplorerProps) {
   );
 }
 
-function ExplorerInner({ root, view, first, canClassify, onPathTo }: ExplorerProps) {
+function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: ExplorerProps) {
   const client = useQueryClient();
   const flow = useReactFlow();
   const [graph, setGraph] = useState<Graph>(() => mergeAnswer(emptyGraph(root.id), first, root.id, view.direction));
@@ -130,6 +144,9 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo }: ExplorerPro
         id,
         type: "entity",
         position: layout.positions.get(id) ?? { x: 0, y: 0 },
+        // Known sizes: the minimap and fitView need no DOM measurement of nodes not rendered.
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
         draggable: false,
         connectable: false,
         data: {
@@ -165,12 +182,20 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo }: ExplorerPro
   // Fit the first view (and each new layout kind) on the root's neighbourhood, never on more than
   // FIT_MAX_NODES nodes: fitting thousands would put them all in the DOM at once.
   const fitted = useRef("");
+  const canvas = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!layout.ready || !flowNodes.length || fitted.current === layout.kind) return;
     fitted.current = layout.kind;
     const chosen = nodesToFit(layoutNodes, root.id);
-    requestAnimationFrame(() => flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.15, maxZoom: 1.2, minZoom: 0.2 }));
-  }, [layout.ready, layout.kind, flowNodes.length, layoutNodes, root.id, flow]);
+    const box = canvas.current?.getBoundingClientRect();
+    const zoom = box ? fitZoom(chosen.map((n) => layout.positions.get(n.id)!).filter(Boolean), box.width, box.height) : 1;
+    const rootAt = layout.positions.get(root.id);
+    requestAnimationFrame(() => {
+      // Too wide to read when fitted: centre on the root at a readable zoom instead.
+      if (zoom < MIN_READABLE_ZOOM && rootAt) flow.setCenter(rootAt.x + NODE_WIDTH / 2, rootAt.y + NODE_HEIGHT / 2, { zoom: 0.8 });
+      else flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.12, maxZoom: 1.1 });
+    });
+  }, [layout.ready, layout.kind, layout.positions, flowNodes.length, layoutNodes, root.id, flow]);
 
   const hidden = restrictedCount(graph, visible);
   const name = `lineage-${root.id}`;
@@ -199,6 +224,7 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo }: ExplorerPro
         <div className="explorer-body">
           <div
             className="explorer-canvas"
+            ref={canvas}
             data-testid="lineage-explorer"
             data-state={layout.ready ? "ready" : "loading"}
             data-layout={layout.kind}
@@ -223,7 +249,7 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo }: ExplorerPro
             >
               <Background gap={24} size={1} />
               <Controls showInteractive={false} />
-              {visible.size <= 1000 && <MiniMap pannable zoomable nodeStrokeWidth={2} />}
+              {visible.size <= 1000 && <MiniMap pannable zoomable nodeColor={(n) => (n.data?.restricted ? "#cfd5de" : "#a9bcf0")} />}
             </ReactFlow>
           </div>
           <aside className="explorer-side">
@@ -254,7 +280,10 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo }: ExplorerPro
                 edge={edge}
                 graph={graph}
                 canClassify={canClassify}
-                onChanged={(changed) => setGraph((g) => withEdge(g, changed))}
+                onChanged={(changed) => {
+                  setGraph((g) => withEdge(g, changed));
+                  onStale();
+                }}
                 onClose={() => setSelectedEdge(null)}
               />
             )}

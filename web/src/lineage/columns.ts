@@ -21,7 +21,7 @@ export interface Position {
 
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 56;
-export const COLUMN_GAP = 110;
+export const COLUMN_GAP = 80;
 export const ROW_GAP = 18;
 
 export function columnLayout(nodes: readonly SizedNode[], edges: readonly LayoutEdge[]): Map<string, Position> {

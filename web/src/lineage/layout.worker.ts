@@ -16,7 +16,7 @@ const OPTIONS: Record<string, string> = {
   "elk.layered.nodePlacement.strategy": "SIMPLE",
   "elk.edgeRouting": "POLYLINE",
   "elk.spacing.nodeNode": "18",
-  "elk.layered.spacing.nodeNodeBetweenLayers": "110",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "80",
   "elk.separateConnectedComponents": "false",
 };
 

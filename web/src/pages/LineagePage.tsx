@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { useSession } from "../api/hooks";
@@ -18,6 +18,7 @@ export function LineagePage() {
   const view = parseView(params);
   const root = useEntity(id);
   const session = useSession();
+  const client = useQueryClient();
   const { pathTo: _ignored, ...fetched } = view;
   const answer = useQuery({
     queryKey: ["lineage", { id, ...fetched }],
@@ -56,6 +57,10 @@ export function LineagePage() {
           first={answer.data}
           canClassify={mayClassify(session.data?.principal.roles ?? [])}
           onPathTo={(pathTo) => setView({ pathTo })}
+          onStale={() => {
+            client.invalidateQueries({ queryKey: ["entity"] });
+            client.invalidateQueries({ queryKey: ["lineage"] });
+          }}
         />
       )}
     </div>
