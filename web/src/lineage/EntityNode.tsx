@@ -50,6 +50,7 @@ function EntityNodeView({ data }: NodeProps<EntityFlowNode>) {
     <div
       className={`lnode ${data.restricted ? "lnode-restricted" : ""} ${data.root ? "lnode-root" : ""} ${data.highlighted ? "lnode-highlighted" : ""}`}
       data-testid={`lineage-node-${data.id}`}
+      data-entity-id={data.restricted ? undefined : data.id}
       data-restricted={data.restricted ? "true" : undefined}
       data-root={data.root ? "true" : undefined}
       data-highlighted={data.highlighted ? "true" : undefined}
