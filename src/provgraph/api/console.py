@@ -83,6 +83,11 @@ def _json_not_found(path: str, what: str) -> Response:
 class HashedAssets(StaticFiles):
     """StaticFiles for Vite's content-hashed output: a changed file gets a new name, so cache forever."""
 
+    async def check_config(self) -> None:
+        if self.directory is not None and not Path(self.directory).is_dir():
+            return  # no console built (yet): every asset is a 404, not an error
+        await super().check_config()
+
     def file_response(self, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
         response = super().file_response(*args, **kwargs)
         if response.status_code in (200, 304):
