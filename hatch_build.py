@@ -7,7 +7,8 @@ built dist/ into the wheel as provgraph/console/dist (an editable install serves
 - PROVGRAPH_CONSOLE_BUILD=skip builds provgraph without the console (offline packaging, API-only
   images); the server then says on its pages how to build it.
 - No npm and no built console: the build fails with one message naming both ways out.
-- No web/package.json (a tree without the console sources): skipped, with a message.
+- No web/package.json (a tree without the console sources, e.g. a Docker stage handed only the built
+  dist/): a dist/ already built is shipped as it is, else the build goes without the console.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def ensure_console(root: Path, say: Callable[[str], Any], warn: Callable[[str], 
         raise ConsoleBuildError(f"{SWITCH}={os.environ[SWITCH]!r} is not understood: leave it unset, or set it to 'skip'")
     web, dist = root / "web", root / DIST
     if not (web / "package.json").is_file():
+        if _is_built(dist):
+            say(f"provgraph: no web/ sources in {root}: shipping the web console already built in {DIST}")
+            return dist
         say(f"provgraph: no web/package.json in {root}: building without the web console")
         return None
     wanted = web_sources_hash(web)

@@ -151,7 +151,7 @@ def test_without_npm_or_a_built_console_the_build_fails_naming_the_ways_out(tmp_
     assert not any(name.startswith("provgraph/console/") for name in names)
 
 
-def test_a_tree_without_web_sources_builds_without_the_console(tmp_path):
+def test_a_tree_without_web_sources_ships_a_prebuilt_console_or_none(tmp_path):
     project = _project_copy(tmp_path / "project")
     shutil.rmtree(project / "web")
     no_npm = tmp_path / "empty-bin"
@@ -159,6 +159,14 @@ def test_a_tree_without_web_sources_builds_without_the_console(tmp_path):
     built = _build_wheel(project, tmp_path / "w", str(no_npm))
     assert built.returncode == 0, built.stderr[-3000:]
     assert not any(name.startswith("provgraph/console/") for name in _wheel_names(tmp_path / "w"))
+
+    dist = project / "src" / "provgraph" / "console" / "dist"  # as the Dockerfile's node stage leaves it
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html>\n")
+    (dist / "assets" / "index-1.js").write_text("1\n")
+    prebuilt = _build_wheel(project, tmp_path / "w", str(no_npm))
+    assert prebuilt.returncode == 0, prebuilt.stderr[-3000:]
+    assert {"provgraph/console/dist/index.html", "provgraph/console/dist/assets/index-1.js"} <= _wheel_names(tmp_path / "w")
 
 
 def test_the_sdist_carries_the_web_sources_but_not_node_modules_or_dist(tmp_path):

@@ -150,7 +150,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     with _neo4j_uri(settings) as uri:
         app = create_app(settings, neo4j_uri=uri, on_started=started)
-        print(f"provgraph on http://{args.host}:{args.port}/graphql (Neo4j {uri})", file=sys.stderr)
+        print(f"provgraph on http://{args.host}:{args.port}/ (GraphQL at /graphql; Neo4j {uri})", file=sys.stderr)
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
