@@ -1,7 +1,9 @@
 """python -m bench run --size 100k [--out DIR] [--chart PATH] [--no-mlmd] [--seed N] [--starts N] [--profile]
+   python -m bench ui [--sizes 500,2000] [--repeats N] [--out DIR] [--seed N]
 
 NEO4J_URI must point at a Neo4j the bench may empty. Prints the table, writes DIR/results-<size>.json
-(default bench/results/) and a PNG chart of the ratios (default DIR/results-<size>.png).
+(default bench/results/) and a PNG chart of the ratios (default DIR/results-<size>.png). `ui` opens the
+console's lineage explorer in headless Chromium (bench/ui.py) and writes DIR/results-ui.json.
 """
 
 from __future__ import annotations
@@ -27,7 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--starts", type=int, default=20, help="sampled lineage starts (default 20)")
     bench.add_argument("--profile", action="store_true",
                        help="pyinstrument the provgraph server during ingest and depth-6 lineage (OUT/profile-SIZE/*.txt)")
+    ui = commands.add_parser("ui", help="the console's lineage explorer in Chromium vs the bare GraphQL request")
+    ui.add_argument("--sizes", default="500,2000", help="lineage sizes in nodes, comma-separated (default 500,2000)")
+    ui.add_argument("--repeats", type=int, default=5, help="navigations per size (default 5)")
+    ui.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    ui.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
+    if args.command == "ui":
+        return run_ui(args)
 
     results = run(size_of(args.size), args.out, with_mlmd=not args.no_mlmd, seed=args.seed, profile=args.profile, starts=args.starts)
     print()
@@ -38,6 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     chart_path = args.chart or args.out / f"results-{label}.png"
     drawn = report.chart(results, chart_path)
     print(f"\nwrote {json_path}" + (f" and {chart_path}" if drawn else " (no chart: matplotlib is not installed)"))
+    return 0 if all(results["checks"].values()) else 1
+
+
+def run_ui(args: argparse.Namespace) -> int:
+    from . import ui
+
+    results = ui.run(args.out, tuple(int(s) for s in args.sizes.split(",")), repeats=args.repeats, seed=args.seed)
+    print()
+    print(ui.table(results))
+    print(f"\nwrote {args.out / 'results-ui.json'}")
     return 0 if all(results["checks"].values()) else 1
 
 

@@ -20,20 +20,21 @@ from typing import Any
 import httpx
 import pytest
 from neo4j import GraphDatabase
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Response, expect, sync_playwright
 
+from bench.ui import CHROMIUM, CHROMIUM_ARGS  # one way to launch Debian's Chromium, for tests and bench
 from provgraph.config import Settings
 
 from .live_server import LiveServer, _shared_server
 from .support import ADMIN_TOKEN
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
-]
 # Chromium logs every non-2xx fetch as a console error of this shape; it is only an error if unexpected.
 FAILED_LOAD = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
+
+
+# The machine the suite runs on may be busy (CI, or many suites at once): waits are generous, never timed.
+TIMEOUT_MS = 60_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
@@ -145,6 +146,7 @@ class Session:
 
     def __init__(self, context: BrowserContext, base_url: str) -> None:
         self.context = context
+        self.context.set_default_timeout(TIMEOUT_MS)
         self.base_url = base_url
         self.recorder = Recorder()
         self.recorder.attach(context)

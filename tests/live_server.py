@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 import uvicorn
+from neo4j import GraphDatabase
+from neo4j.exceptions import DatabaseUnavailable, ServiceUnavailable, SessionExpired
 
 from provgraph.api.app import create_app
 from provgraph.config import Settings
@@ -28,6 +30,22 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _wait_for_database(settings: Settings, seconds: float = 120) -> None:
+    """The embedded Neo4j accepts Bolt a little before its database serves queries (longer on a busy
+    machine); the app's startup would fail on that gap."""
+    auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
+    deadline = time.monotonic() + seconds
+    with GraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
+        while True:
+            try:
+                driver.execute_query("RETURN 1", database_=settings.neo4j_database)
+                return
+            except (DatabaseUnavailable, ServiceUnavailable, SessionExpired):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
 
 class _Server(uvicorn.Server):
@@ -44,13 +62,15 @@ class LiveServer:
     def __init__(self, settings: Settings) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.settings = settings
         self.app = create_app(settings)
         self._server = _Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, name="live-server", daemon=True)
 
     def start(self) -> "LiveServer":
+        _wait_for_database(self.settings)
         self._thread.start()
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # schema and built-ins first: slow on a busy machine
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the live test server did not start")
@@ -65,7 +85,7 @@ class LiveServer:
     def services(self) -> Services:
         return self.app.state.services
 
-    def call(self, work: Callable[[Services], Awaitable[Any]], timeout: float = 60) -> Any:
+    def call(self, work: Callable[[Services], Awaitable[Any]], timeout: float = 300) -> Any:
         """Runs `work(services)` on the server's loop and returns its result."""
         assert self._server.loop is not None, "the server has not started"
         return asyncio.run_coroutine_threadsafe(work(self.services), self._server.loop).result(timeout)

@@ -46,3 +46,21 @@ def test_the_bench_runs_end_to_end_at_2k_and_the_systems_agree(settings: Setting
         assert "mlmd" not in results["ingest"], results["meta"]["mlmd"]
     # The chart is drawn whenever matplotlib is installed (the `bench` extra).
     assert (tmp_path / "results-2k.png").exists() == (importlib.util.find_spec("matplotlib") is not None)
+
+
+def test_the_ui_bench_runs_on_small_lineages(settings: Settings, tmp_path: Path) -> None:
+    """`python -m bench ui` end to end on a small graph: the explorer drew every node of each lineage
+    (checked against the generator's own BFS), the bare request was replayed, frames were counted."""
+    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "ui", "--sizes", "30,120", "--repeats", "1", "--out", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((tmp_path / "results-ui.json").read_text())
+    assert set(results["lineage"]) == {"30", "120"}
+    for row in results["lineage"].values():
+        assert row["nodes"] == row["expected_nodes"] > 1
+        assert row["console_p50_ms"] > 0 and row["bare_p50_ms"] > 0
+    assert results["panning"]["frames"] > 10 and results["panning"]["nodes"] == results["lineage"]["120"]["nodes"]
+    assert "nav -> drawn" in done.stdout and "panning" in done.stdout

@@ -1,0 +1,143 @@
+"""Governance actions from the console: a data-engineer classifies and declassifies an entity and blocks
+and unblocks a classification on a lineage edge (clicking the edge); the server's refusals are shown as
+readable messages; a viewer gets no such controls and the server refuses the same mutation from the
+viewer's signed-in browser. Every change is checked on the server, not just on the screen.
+
+    raw --INPUT_TO--> etl (PIPELINE_RUN) --PRODUCED--> clean
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .browser import Console, Session, console  # noqa: F401 (the fixture)
+
+UPSERT = "mutation($in: [EntityInput!]!) { upsertEntities(input: $in) { id qualifiedName } }"
+RECORD = "mutation($in: ProcessInput!) { recordProcess(input: $in) { id } }"
+CLASSES = "query($id: ID!) { entity(id: $id) { classifications { name propagated } } }"
+EDGE = """query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 1) { edges { source target blockedClassifications } } }"""
+CLASSIFY = 'mutation($id: ID!) { classify(entityId: $id, name: "CONFIDENTIAL") { id } }'
+EXPLORER = '[data-testid="lineage-explorer"]'
+
+
+@pytest.fixture(scope="module")
+def graph(console: Console) -> dict[str, str]:  # noqa: F811
+    console.reset_graph()
+    [raw] = console.graphql(UPSERT, {"in": [{"type": "DATASET", "qualifiedName": "test://raw", "name": "raw"}]})["upsertEntities"]
+    etl = console.graphql(RECORD, {"in": {
+        "type": "PIPELINE_RUN", "qualifiedName": "test://etl", "name": "etl",
+        "inputs": [{"id": raw["id"]}], "outputs": [{"type": "DATASET", "qualifiedName": "test://clean"}],
+    }})["recordProcess"]
+    [clean] = console.graphql(UPSERT, {"in": [{"type": "DATASET", "qualifiedName": "test://clean", "name": "clean"}]})["upsertEntities"]
+    return {"raw": raw["id"], "etl": etl["id"], "clean": clean["id"]}
+
+
+@pytest.fixture(scope="module")
+def sessions(console: Console, graph) -> Iterator[Callable[[str], Session]]:  # noqa: F811
+    opened: dict[str, Session] = {}
+
+    def signed_in(role: str) -> Session:
+        if role not in opened:
+            opened[role] = console.signed_in(role)
+        session = opened[role]
+        session.recorder.reset()
+        return session
+
+    yield signed_in
+    for session in opened.values():
+        session.close()
+
+
+def classifications(console: Console, entity_id: str) -> dict[str, bool]:  # noqa: F811
+    return {c["name"]: c["propagated"] for c in console.graphql(CLASSES, {"id": entity_id})["entity"]["classifications"]}
+
+
+def blocked(console: Console, source: str, target: str) -> list[str]:  # noqa: F811
+    edges = console.graphql(EDGE, {"id": source})["lineage"]["edges"]
+    [edge] = [e for e in edges if e["source"] == source and e["target"] == target]
+    return edge["blockedClassifications"]
+
+
+def open_edge(page: Page, source: str, target: str) -> None:
+    expect(page.locator(EXPLORER)).to_have_attribute("data-state", "ready")
+    page.get_by_test_id(f"rf__edge-{source}->{target}").click()
+    expect(page.get_by_test_id("edge-panel")).to_be_visible()
+
+
+def test_a_data_engineer_classifies_and_declassifies(console: Console, sessions, graph) -> None:  # noqa: F811
+    session = sessions("data-engineer")
+    page = session.goto(f"/entities/{graph['raw']}")
+    page.get_by_label("Classification").select_option("CONFIDENTIAL")
+    page.get_by_test_id("classify-submit").click()
+    direct = page.get_by_test_id("classification-CONFIDENTIAL")
+    expect(direct).to_have_attribute("data-propagated", "false")
+    assert classifications(console, graph["raw"]) == {"CONFIDENTIAL": False}
+    assert classifications(console, graph["clean"]) == {"CONFIDENTIAL": True}  # propagated downstream
+
+    # A propagated copy cannot be declassified where it landed: the server says why, the page shows it.
+    page = session.goto(f"/entities/{graph['clean']}")
+    expect(page.get_by_test_id("classification-CONFIDENTIAL")).to_have_attribute("data-propagated", "true")
+    page.get_by_test_id("declassify-CONFIDENTIAL").click()
+    error = page.get_by_test_id("action-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("propagated")
+    assert classifications(console, graph["clean"]) == {"CONFIDENTIAL": True}
+
+    page = session.goto(f"/entities/{graph['raw']}")
+    page.get_by_test_id("declassify-CONFIDENTIAL").click()
+    expect(page.get_by_test_id("classification-CONFIDENTIAL")).to_have_count(0)
+    assert classifications(console, graph["raw"]) == {}
+    assert classifications(console, graph["clean"]) == {}
+    session.recorder.check()
+
+
+def test_a_data_engineer_blocks_and_unblocks_on_an_edge(console: Console, sessions, graph) -> None:  # noqa: F811
+    raw, etl, clean = graph["raw"], graph["etl"], graph["clean"]
+    session = sessions("data-engineer")
+    page = session.goto(f"/entities/{raw}/lineage?direction=DOWNSTREAM&depth=2")
+    open_edge(page, raw, etl)
+    page.get_by_label("Classification to block").select_option("CONFIDENTIAL")
+    page.get_by_test_id("edge-block").click()
+    expect(page.get_by_test_id(f"edge-blocked-{raw}->{etl}")).to_contain_text("CONFIDENTIAL")
+    assert blocked(console, raw, etl) == ["CONFIDENTIAL"]
+    console.graphql(CLASSIFY, {"id": raw})
+    assert classifications(console, clean) == {}  # the block holds
+
+    page.get_by_test_id("edge-unblock-CONFIDENTIAL").click()
+    expect(page.get_by_test_id(f"edge-blocked-{raw}->{etl}")).to_have_count(0)
+    assert blocked(console, raw, etl) == []
+    assert classifications(console, clean) == {"CONFIDENTIAL": True}  # propagation resumed
+    console.graphql('mutation($id: ID!) { declassify(entityId: $id, name: "CONFIDENTIAL") { id } }', {"id": raw})
+    session.recorder.check()
+
+
+def test_a_viewer_has_no_controls_and_the_server_refuses_it(console: Console, sessions, graph) -> None:  # noqa: F811
+    raw, etl = graph["raw"], graph["etl"]
+    session = sessions("viewer")
+    page = session.goto(f"/entities/{raw}")
+    expect(page.get_by_test_id("entity-name")).to_have_text("raw")
+    expect(page.get_by_test_id("classify-submit")).to_have_count(0)
+    page = session.goto(f"/entities/{raw}/lineage?direction=DOWNSTREAM&depth=2")
+    open_edge(page, raw, etl)
+    expect(page.get_by_test_id("edge-block")).to_have_count(0)
+
+    # The UI hiding a control decides nothing: the same mutations from this browser, with its session,
+    # are refused by the server, with a message that names what was refused.
+    for mutation in (
+        f'mutation {{ classify(entityId: "{raw}", name: "CONFIDENTIAL") {{ id }} }}',
+        f'mutation {{ blockPropagation(sourceId: "{raw}", targetId: "{etl}", classification: "CONFIDENTIAL") {{ type }} }}',
+    ):
+        answer = page.evaluate(
+            """(query) => fetch('/graphql', {method: 'POST', credentials: 'same-origin',
+                 headers: {'Content-Type': 'application/json'}, body: JSON.stringify({query})}).then(r => r.json())""",
+            mutation,
+        )
+        [error] = answer["errors"]
+        assert error["extensions"]["code"] == "FORBIDDEN", error
+        assert "classif" in error["message"].lower(), error["message"]
+    assert classifications(console, raw) == {}
+    assert blocked(console, raw, etl) == []
+    session.recorder.check()
