@@ -7,6 +7,7 @@ session's Neo4j, so the per-test empty graph and admin apply to it as well.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
+from starlette.types import ASGIApp
 
 from provgraph.api.app import create_app
 from provgraph.config import Settings
@@ -25,10 +27,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server_url(settings: Settings) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(app: ASGIApp) -> Iterator[str]:
+    """Serves `app` on a free port for the duration; yields its base URL."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -41,3 +44,9 @@ def live_server_url(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(settings: Settings) -> Iterator[str]:
+    with serving(create_app(settings)) as url:
+        yield url

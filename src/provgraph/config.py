@@ -26,3 +26,8 @@ class Settings(BaseSettings):
     # How long a request may wait for an unreachable database before answering UNAVAILABLE.
     neo4j_connect_timeout: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
     neo4j_retry_time: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
+    # Request bodies are counted while they stream in; past this many bytes the answer is 413.
+    max_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0, alias="PROVGRAPH_MAX_BODY_BYTES")
+    # A GraphQL document (the `query` text) is refused past this many bytes before it is parsed:
+    # operations are small, and data belongs in variables.
+    max_query_bytes: int = Field(default=100_000, gt=0, alias="PROVGRAPH_MAX_QUERY_BYTES")

@@ -15,7 +15,8 @@ from ..store.database import Database
 from .auth import Authenticate
 from .graphql_view import GraphQLView
 from .health import healthz, readyz
-from .openlineage import post_lineage
+from .limits import LimitBody
+from .openlineage import MAX_EVENT_BYTES, post_lineage
 from .reports_http import classification_report, provenance_report
 from .schema import schema
 
@@ -67,6 +68,9 @@ def create_app(
             Route("/api/v1/reports/provenance/{id}", provenance_report, methods=["GET"]),
             Route("/api/v1/reports/classification/{name}", classification_report, methods=["GET"]),
         ],
-        middleware=[Middleware(Authenticate)],
+        middleware=[
+            Middleware(LimitBody, max_bytes=settings.max_body_bytes, route_limits={"/api/v1/lineage": MAX_EVENT_BYTES}),
+            Middleware(Authenticate),
+        ],
         lifespan=lifespan,
     )

@@ -18,7 +18,6 @@ from ..domain.errors import ProvgraphError
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 def error_body(error: ProvgraphError) -> bytes:
@@ -46,10 +45,6 @@ class Authenticate:
 
         if not self._needs_token(scope, headers):
             await self.app(scope, receive, send_with_id)
-            return
-        length = headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            await _reply(send_with_id, 413, {"code": "LIMIT_EXCEEDED"}, f"request body over {MAX_BODY_BYTES} bytes")
             return
         client = scope.get("client")
         services = scope["app"].state.services
@@ -83,11 +78,6 @@ def _bearer(headers: Headers) -> str | None:
 async def _send_error(send: Send, error: ProvgraphError) -> None:
     extra = [(b"www-authenticate", b'Bearer realm="provgraph"')] if error.status == 401 else []
     await _raw(send, error.status, error_body(error), extra)
-
-
-async def _reply(send: Send, status: int, extensions: dict, message: str) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
-    await _raw(send, status, body, [])
 
 
 async def _raw(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:
