@@ -58,7 +58,7 @@ def create_app(
             await services.monitoring.webhooks.drain(timeout=10)  # alert webhooks still being delivered
             await db.close()
 
-    graphql = GraphQLView(schema)
+    graphql = GraphQLView(schema, max_query_bytes=settings.max_query_bytes)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
