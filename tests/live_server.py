@@ -10,16 +10,18 @@ coroutine on the server's own event loop (the services' driver belongs to that l
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 import uvicorn
 from neo4j import GraphDatabase
 from neo4j.exceptions import DatabaseUnavailable, ServiceUnavailable, SessionExpired
+from starlette.types import ASGIApp
 
 from provgraph.api.app import create_app
 from provgraph.config import Settings
@@ -89,6 +91,25 @@ class LiveServer:
         """Runs `work(services)` on the server's loop and returns its result."""
         assert self._server.loop is not None, "the server has not started"
         return asyncio.run_coroutine_threadsafe(work(self.services), self._server.loop).result(timeout)
+
+
+@contextlib.contextmanager
+def serving(app: ASGIApp) -> Iterator[str]:
+    """Serves `app` (one with its own settings) on a free port for the duration; yields its base URL."""
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="live-server-own", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 180
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 _shared: dict[int, LiveServer] = {}

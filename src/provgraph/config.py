@@ -35,3 +35,8 @@ class Settings(BaseSettings):
     session_idle_seconds: int = Field(default=30 * 60, gt=0, alias="PROVGRAPH_SESSION_IDLE_SECONDS")
     # The built web console (index.html, graphiql.html, assets/); the hatch build hook puts it here.
     console_dist_dir: Path = Field(default_factory=default_console_dist_dir, alias="PROVGRAPH_CONSOLE_DIST_DIR")
+    # Request bodies are counted while they stream in; past this many bytes the answer is 413.
+    max_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0, alias="PROVGRAPH_MAX_BODY_BYTES")
+    # A GraphQL document (the `query` text) is refused past this many bytes before it is parsed:
+    # operations are small, and data belongs in variables.
+    max_query_bytes: int = Field(default=100_000, gt=0, alias="PROVGRAPH_MAX_QUERY_BYTES")

@@ -17,7 +17,8 @@ from .auth import Authenticate
 from .console import Console, SecurityHeaders
 from .graphql_view import GraphQLView
 from .health import healthz, readyz
-from .openlineage import post_lineage
+from .limits import LimitBody
+from .openlineage import MAX_EVENT_BYTES, post_lineage
 from .reports_http import classification_report, provenance_report
 from .schema import schema
 from .sessions_http import current_session, sign_in, sign_out
@@ -62,7 +63,7 @@ def create_app(
             await db.close()
 
     console = Console(settings.console_dist_dir)
-    graphql = GraphQLView(schema, graphiql_page=console.graphiql)
+    graphql = GraphQLView(schema, graphiql_page=console.graphiql, max_query_bytes=settings.max_query_bytes)
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -76,6 +77,10 @@ def create_app(
             Route("/api/v1/session", sign_out, methods=["DELETE"]),
             *console.routes(),  # last: the app's assets, and its pages for every other path
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(Authenticate)],
+        middleware=[
+            Middleware(LimitBody, max_bytes=settings.max_body_bytes, route_limits={"/api/v1/lineage": MAX_EVENT_BYTES}),
+            Middleware(SecurityHeaders),
+            Middleware(Authenticate),
+        ],
         lifespan=lifespan,
     )

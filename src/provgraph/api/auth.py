@@ -27,7 +27,6 @@ from .same_origin import UNSAFE_METHODS, check_same_origin
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 SESSION_PATH = "/api/v1/session"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 def error_body(error: ProvgraphError) -> bytes:
@@ -76,9 +75,6 @@ class Authenticate:
         return not is_page_request(scope)
 
     async def _authenticate(self, scope: Scope, headers: Headers, state: dict) -> None:
-        length = headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            raise LimitExceeded(f"request body over {MAX_BODY_BYTES} bytes")
         client = scope.get("client")
         where = {"request_id": state["request_id"], "client": client[0] if client else ""}
         services = scope["app"].state.services

@@ -1,7 +1,10 @@
-"""The strawberry ASGI view with provgraph's context, error statuses and JSON errors for bad bodies."""
+"""The strawberry ASGI view with provgraph's context, error statuses and JSON errors for bad bodies; the
+document size limit checked on the request before anything parses the document; and large bodies
+decoded off the event loop (api/json_bodies.py)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -9,19 +12,61 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
 from cross_web import HTTPException
 
+from ..domain.errors import ProvgraphError
+from . import json_bodies
+from .auth import error_body
 from .console import is_graphiql_request
 from .context import RequestContext
+from .documents import check_document_size
+
+
+class _Decoded:
+    """A JSON body already decoded (or failed to decode) off the event loop."""
+
+    def __init__(self, value: Any = None, error: json.JSONDecodeError | None = None) -> None:
+        self.value, self.error = value, error
+
+
+class _DecodedBodyRequest:
+    """A request adapter whose body strawberry receives already decoded; `decode_json` unwraps it."""
+
+    def __init__(self, adapter: Any, decoded: _Decoded) -> None:
+        self._adapter, self._decoded = adapter, decoded
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._adapter, name)
+
+    async def get_body(self) -> _Decoded:
+        return self._decoded
 
 
 class GraphQLView(GraphQL):
     """`graphiql_page` answers a browser opening /graphql (the console's GraphiQL, see console.py);
     strawberry's own IDE page, which loads GraphiQL from a CDN, is never served."""
 
-    def __init__(self, schema: Any, graphiql_page: Callable[[Request], Awaitable[Response]]) -> None:
+    def __init__(
+        self, schema: Any, *, graphiql_page: Callable[[Request], Awaitable[Response]], max_query_bytes: int
+    ) -> None:
         super().__init__(schema, graphql_ide=None)
         self._graphiql_page = graphiql_page
+        self.max_query_bytes = max_query_bytes
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST" and "application/json" in (request.content_type or ""):
+            body = await request.get_body()
+            if len(body) > json_bodies.OFF_LOOP_BYTES:
+                try:
+                    decoded = _Decoded(await json_bodies.decode(body))
+                except json.JSONDecodeError as error:
+                    decoded = _Decoded(error=error)
+                request = _DecodedBodyRequest(request, decoded)
+        data = await super().parse_http_body(request)
+        for operation in data if isinstance(data, list) else [data]:
+            check_document_size(operation.query, self.max_query_bytes)
+        return data
 
     async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
         return RequestContext(
@@ -48,7 +93,16 @@ class GraphQLView(GraphQL):
                 {"errors": [{"message": error.reason, "extensions": {"code": "BAD_INPUT"}}]},
                 status_code=error.status_code,
             )
+        except ProvgraphError as error:  # a limit on the request itself, before any execution
+            response = Response(error_body(error), status_code=error.status, media_type="application/json")
         await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes | _Decoded) -> object:
+        if not isinstance(data, _Decoded):
+            return json_bodies.loads(data)
+        if data.error is not None:
+            raise data.error  # strawberry answers it 400, as when it decodes on the loop
+        return data.value
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)

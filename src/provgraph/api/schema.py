@@ -3,14 +3,8 @@ limits every request runs under. graphql/schema.graphql is this schema printed (
 
 from __future__ import annotations
 
-import contextlib
-import functools
-from collections.abc import Iterator
-
 import strawberry
-from graphql import GraphQLError, parse
-from strawberry.extensions import SchemaExtension
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
@@ -25,6 +19,7 @@ from .grants import GrantMutation, GrantQuery
 from .lineage import LineageQuery
 from .principals import PrincipalMutation, PrincipalQuery
 from .deployments import DeploymentMutation, DeploymentQuery
+from .documents import CachedDocuments
 from .monitoring import MonitoringMutation, MonitoringQuery
 from .registry import RegistryMutation, RegistryQuery
 from .reports import ReportQuery
@@ -33,11 +28,9 @@ from .runs import SCALARS, RunMutation, RunQuery
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
-# Parsed and validated documents are cached (clients send the same few operations over and over; parsing
-# and validating one cost ~20 ms a request). The validation cache is keyed on the rule classes, and
-# QueryDepthLimiter / MaxAliasesLimiter make a new class per instance, so their rules are made once here.
+# Documents that validated are cached (api/documents.py) as validated under these rules, so the rules are
+# made once here: QueryDepthLimiter / MaxAliasesLimiter would make a new class per instance.
 LIMIT_RULES = [depth_limit_rule(MAX_DEPTH, None), alias_limit_rule(MAX_ALIASES)]
-CACHED_DOCUMENTS = 256
 
 Query = merge_types("Query", (EntityQuery, LineageQuery, PrincipalQuery, ClassificationQuery, AuditQuery, GrantQuery))
 Mutation = merge_types("Mutation", (EntityMutation, PrincipalMutation, ClassificationMutation, GrantMutation))
@@ -46,22 +39,6 @@ Query = merge_types("Query", (Query, RunQuery, RegistryQuery, DeploymentQuery, M
 Mutation = merge_types("Mutation", (Mutation, RunMutation, RegistryMutation, DeploymentMutation, MonitoringMutation))
 # Compliance reports (provenance, classification).
 Query = merge_types("Query", (Query, ReportQuery))
-
-
-_cached_parse = functools.lru_cache(maxsize=CACHED_DOCUMENTS)(parse)
-
-
-class CachedParse(SchemaExtension):
-    """strawberry's ParserCache, except that a document that does not parse is left to strawberry's own
-    parse step, whose errors are shaped like every other (ParserCache raises from its hook, where they
-    would skip ShapeErrors). Errors are not cached: lru_cache keeps only returned values."""
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query and context.graphql_document is None:
-            with contextlib.suppress(GraphQLError):
-                context.graphql_document = _cached_parse(context.query, **context.parse_options)
-        yield
 
 
 class ProvgraphSchema(strawberry.Schema):
@@ -81,8 +58,7 @@ def build_schema() -> strawberry.Schema:
             ShapeErrors,
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules(LIMIT_RULES),
-            CachedParse,
-            lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+            CachedDocuments,
         ],
     )
 
