@@ -17,7 +17,7 @@ from pathlib import Path
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -75,6 +75,17 @@ def _wants_page(request: Request) -> bool:
     return "*/*" in accept and "." not in last_segment
 
 
+def _methods_elsewhere(request: Request) -> set[str]:
+    """The methods that the app's other routes serve at this request's path."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.path != "/{path:path}":
+            match, _ = route.matches(request.scope)
+            if match is Match.PARTIAL and route.methods:
+                methods |= route.methods
+    return methods
+
+
 def _json_not_found(path: str, what: str) -> Response:
     body = {"errors": [{"message": f"no {what} at {path}", "extensions": {"code": "NOT_FOUND"}}]}
     return Response(json.dumps(body), status_code=404, media_type="application/json")
@@ -111,6 +122,10 @@ class Console:
 
     async def fallback(self, request: Request) -> Response:
         path = request.url.path
+        allowed = _methods_elsewhere(request)
+        if allowed:  # the path is a real route, only not for this method: 405, as without the fallback
+            body = {"errors": [{"message": f"{request.method} is not allowed on {path}", "extensions": {"code": "BAD_INPUT"}}]}
+            return Response(json.dumps(body), 405, {"Allow": ", ".join(sorted(allowed))}, "application/json")
         if is_api_path(path):
             return _json_not_found(path, "API route")
         if request.method not in ("GET", "HEAD"):
