@@ -26,3 +26,16 @@ class Settings(BaseSettings):
     # How long a request may wait for an unreachable database before answering UNAVAILABLE.
     neo4j_connect_timeout: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
     neo4j_retry_time: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
+
+    # -- the audit log (governance/audit*.py) --------------------------------------------------------
+    # How long the group committer waits for company before writing read and denial events.
+    audit_commit_delay: float = Field(default=0.002, alias="PROVGRAPH_AUDIT_COMMIT_DELAY_SECONDS")
+    # How often the lease holder looks for pending events to sequence.
+    audit_sequence_interval: float = Field(default=0.05, alias="PROVGRAPH_AUDIT_SEQUENCE_INTERVAL_SECONDS")
+    # A sequencer that stops renewing its lease is replaced this long after its last renewal.
+    audit_lease_seconds: float = Field(default=10.0, alias="PROVGRAPH_AUDIT_LEASE_SECONDS")
+    # `audit verify` reports pending events older than this: no sequencer is keeping up.
+    audit_backlog_bound: float = Field(default=60.0, alias="PROVGRAPH_AUDIT_BACKLOG_BOUND_SECONDS")
+    # For the bench's baseline ONLY (`python -m bench load`): false stops recording reads, which loses
+    # the who-read-what trail. Writes, denials and login failures are audited either way.
+    audit_reads: bool = Field(default=True, alias="PROVGRAPH_AUDIT_READS")

@@ -43,11 +43,12 @@ def create_app(
             connect_timeout=settings.neo4j_connect_timeout,
             retry_time=settings.neo4j_retry_time,
         )
-        services = Services.build(db)
+        services = Services.build(db, settings=settings)
         try:
             await services.prepare()
             generated_token = await services.principals.ensure_bootstrap_admin(settings.admin_token)
             app.state.services = services
+            services.sequencer.start()  # the lease decides which replica actually sequences
             if on_started is not None:
                 result = on_started(services, generated_token)
                 if hasattr(result, "__await__"):
@@ -55,6 +56,7 @@ def create_app(
             yield
         finally:
             await services.monitoring.webhooks.drain(timeout=10)  # alert webhooks still being delivered
+            await services.shut_down_audit()
             await db.close()
 
     graphql = GraphQLView(schema)
