@@ -39,3 +39,8 @@ class Settings(BaseSettings):
     # For the bench's baseline ONLY (`python -m bench load`): false stops recording reads, which loses
     # the who-read-what trail. Writes, denials and login failures are audited either way.
     audit_reads: bool = Field(default=True, alias="PROVGRAPH_AUDIT_READS")
+
+    # -- failed authentication (governance/auth_failures.py) -----------------------------------------
+    # Failures are summarised once per client and window; past the threshold the client gets 429.
+    auth_failure_window: float = Field(default=60.0, alias="PROVGRAPH_AUTH_FAILURE_WINDOW_SECONDS")
+    auth_failure_threshold: int = Field(default=20, alias="PROVGRAPH_AUTH_FAILURE_THRESHOLD")

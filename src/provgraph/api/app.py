@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from ..config import Settings
+from ..domain.errors import ProvgraphError
 from ..services.container import Services
 from ..store.database import Database
 from .auth import Authenticate
@@ -18,6 +21,18 @@ from .health import healthz, readyz
 from .openlineage import post_lineage
 from .reports_http import classification_report, provenance_report
 from .schema import schema
+
+log = logging.getLogger(__name__)
+
+
+async def _every(seconds: float, work: Callable[[], Awaitable[object]]) -> None:
+    """Runs `work` every `seconds` until cancelled; a failed round is logged and retried next time."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await work()
+        except ProvgraphError as error:
+            log.warning("background %s: %s", getattr(work, "__name__", work), error.message)
 
 
 def create_app(
@@ -44,11 +59,13 @@ def create_app(
             retry_time=settings.neo4j_retry_time,
         )
         services = Services.build(db, settings=settings)
+        summaries: asyncio.Task[None] | None = None  # login-failure windows, summarised as they close
         try:
             await services.prepare()
             generated_token = await services.principals.ensure_bootstrap_admin(settings.admin_token)
             app.state.services = services
             services.sequencer.start()  # the lease decides which replica actually sequences
+            summaries = asyncio.create_task(_every(1.0, services.principals.record_login_failures))
             if on_started is not None:
                 result = on_started(services, generated_token)
                 if hasattr(result, "__await__"):
@@ -56,6 +73,8 @@ def create_app(
             yield
         finally:
             await services.monitoring.webhooks.drain(timeout=10)  # alert webhooks still being delivered
+            if summaries is not None:
+                summaries.cancel()
             await services.shut_down_audit()
             await db.close()
 

@@ -14,7 +14,7 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.errors import ProvgraphError
+from ..domain.errors import ProvgraphError, TooManyFailures
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -82,6 +82,8 @@ def _bearer(headers: Headers) -> str | None:
 
 async def _send_error(send: Send, error: ProvgraphError) -> None:
     extra = [(b"www-authenticate", b'Bearer realm="provgraph"')] if error.status == 401 else []
+    if isinstance(error, TooManyFailures):
+        extra.append((b"retry-after", str(error.retry_after).encode()))
     await _raw(send, error.status, error_body(error), extra)
 
 

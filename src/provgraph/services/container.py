@@ -10,6 +10,7 @@ from ..domain.errors import ProvgraphError
 from ..governance.access import AccessControl
 from ..governance.audit import AuditLog
 from ..governance.audit_sequencer import AuditSequencer
+from ..governance.auth_failures import FailedLogins
 from ..governance.neo4j_adapter import Neo4jPolicyAdapter
 from ..store import audit as audit_store
 from ..store.database import Database
@@ -69,7 +70,9 @@ class Services:
             ingest=record_denials(IngestService(db, access, log), log),
             lineage=record_denials(LineageService(db, access, log), log),
             openlineage=record_denials(OpenLineageService(db, access), log),
-            principals=record_denials(PrincipalService(db, access, log), log),
+            principals=record_denials(
+                PrincipalService(db, access, log, FailedLogins(settings.auth_failure_window, settings.auth_failure_threshold)), log
+            ),
             grants=record_denials(GrantService(db, access, log), log),
             audit=record_denials(AuditService(db, access, log, sequencer), log),
             classifications=record_denials(ClassificationService(db, access, log), log),
@@ -86,9 +89,11 @@ class Services:
         await self.seed_builtins()
 
     async def shut_down_audit(self) -> None:
-        """On shutdown: events still in the group committer are written, the sequencer stops after a
-        last pass (when it holds the lease) and releases the lease so another replica takes over at once."""
+        """On shutdown: the open login-failure windows are summarised, events still in the group
+        committer are written, the sequencer stops after a last pass (when it holds the lease) and
+        releases the lease so another replica takes over at once."""
         try:
+            await self.principals.record_login_failures(close_all=True)
             await self.log.flush()
             if self.sequencer.holding:
                 await self.sequencer.sequence_pending()
