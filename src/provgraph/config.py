@@ -44,3 +44,16 @@ class Settings(BaseSettings):
     # Failures are summarised once per client and window; past the threshold the client gets 429.
     auth_failure_window: float = Field(default=60.0, alias="PROVGRAPH_AUTH_FAILURE_WINDOW_SECONDS")
     auth_failure_threshold: int = Field(default=20, alias="PROVGRAPH_AUTH_FAILURE_THRESHOLD")
+
+    # -- anchored heads (governance/audit_anchors.py) ------------------------------------------------
+    # The HMAC-SHA256 key the head is signed with; never stored in Neo4j. Unset: no anchoring.
+    audit_anchor_key: str | None = Field(default=None, alias="PROVGRAPH_AUDIT_ANCHOR_KEY")
+    audit_anchor_interval: float = Field(default=60.0, alias="PROVGRAPH_AUDIT_ANCHOR_INTERVAL_SECONDS")
+    # Where the signed heads go: a JSON line each in this file (default DATA_DIR/audit-anchors.jsonl),
+    # and POSTed to this URL when set.
+    audit_anchor_file: Path | None = Field(default=None, alias="PROVGRAPH_AUDIT_ANCHOR_FILE")
+    audit_anchor_url: str | None = Field(default=None, alias="PROVGRAPH_AUDIT_ANCHOR_URL")
+
+    @property
+    def anchor_file(self) -> Path:
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.jsonl"

@@ -9,6 +9,7 @@ from ..config import Settings
 from ..domain.errors import ProvgraphError
 from ..governance.access import AccessControl
 from ..governance.audit import AuditLog
+from ..governance.audit_anchors import Anchoring
 from ..governance.audit_sequencer import AuditSequencer
 from ..governance.auth_failures import FailedLogins
 from ..governance.neo4j_adapter import Neo4jPolicyAdapter
@@ -57,8 +58,17 @@ class Services:
         access = access or AccessControl.from_policies(adapter=Neo4jPolicyAdapter(db))
         # One log and one group committer per process: every read and denial event shares its transactions.
         log = AuditLog(db, AuditLog.committer(db, settings.audit_commit_delay), record_reads=settings.audit_reads)
+        anchoring = (
+            Anchoring(
+                db, settings.audit_anchor_key, file=settings.anchor_file, url=settings.audit_anchor_url,
+                interval=settings.audit_anchor_interval,
+            )
+            if settings.audit_anchor_key
+            else None
+        )
         sequencer = AuditSequencer(
-            db, lease_seconds=settings.audit_lease_seconds, interval=settings.audit_sequence_interval
+            db, lease_seconds=settings.audit_lease_seconds, interval=settings.audit_sequence_interval,
+            after_pass=anchoring.due if anchoring else None,  # only the lease holder anchors
         )
         # record_denials: every FORBIDDEN a service raises is written to the audit log on its way out.
         return cls(
