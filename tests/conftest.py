@@ -78,6 +78,7 @@ def empty_graph(request: pytest.FixtureRequest) -> None:
         http: TestClient = request.getfixturevalue("http")
         services: Services = http.app.state.services
         http.portal.call(services.seed_builtins)
+        services.principals.failures.reset()  # one test's failed logins must not throttle the next
         http.portal.call(services.principals.ensure_bootstrap_admin, ADMIN_TOKEN)
 
 

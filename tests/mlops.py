@@ -77,10 +77,13 @@ def deploy(client: GraphQLClient, version_id: str, deployment: str = "k8s://prod
 
 
 def audit_actions(driver: Any, resource_id: str) -> list[tuple[str, str, str]]:
-    """(principal, action, decision) of every audit event about a resource, oldest first."""
+    """(principal, action, decision) of every audit event about a resource, oldest first: the chained
+    ones by seq, then those still waiting for the sequencer in the order it will chain them."""
     with driver.session() as session:
         rows = session.run(
-            "MATCH (e:AuditEvent {resourceId: $id}) RETURN e.principal AS p, e.action AS a, e.decision AS d ORDER BY e.seq",
+            "MATCH (e {resourceId: $id}) WHERE e:AuditEvent OR e:PendingAuditEvent "
+            "RETURN e.principal AS p, e.action AS a, e.decision AS d "
+            "ORDER BY e.seq IS NULL, e.seq, e.time, e.eventId",
             id=resource_id,
         ).data()
     return [(r["p"], r["a"], r["d"]) for r in rows]

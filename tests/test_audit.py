@@ -38,7 +38,15 @@ def events(admin, **filters) -> list[dict]:
 
 
 def verify(services, http):
+    """What `provgraph audit verify` does: chain the backlog, then walk the chain."""
+    sequenced(services, http)
     return http.portal.call(verify_chain, services.db)
+
+
+def sequenced(services, http) -> None:
+    """Chains every pending event now (the sequencer's loop would, a few ms later): the tampering below
+    edits the chain through the database, where only sequenced events have a seq."""
+    http.portal.call(services.sequencer.sequence_pending)
 
 
 # -- what gets recorded ---------------------------------------------------------------------------
@@ -94,9 +102,11 @@ def test_a_delete_is_audited_with_the_rule_that_allowed_it(admin, as_role):
     assert event["rule"] == "p, relation:owner, entity:*, write, allow"
 
 
-def test_a_login_failure_is_audited(admin, http):
+def test_a_login_failure_is_audited(admin, http, services):
     http.post("/graphql", json={"query": "{ me { name } }"}, headers={"Authorization": "Bearer pgt_wrong"})
     http.post("/graphql", json={"query": "{ me { name } }"})
+    # Failures are summarised per window (governance/auth_failures.py): close the window now.
+    http.portal.call(services.principals.record_login_failures, True)
 
     failures = events(admin, action="login")
     assert [(e["principal"], e["decision"], e["details"]["reason"]) for e in failures] == [
@@ -305,6 +315,7 @@ def test_verify_passes_on_an_untouched_chain(admin, services, http):
 
 def test_editing_an_event_makes_verify_fail_and_name_it(admin, services, http, neo4j_driver):
     upsert(admin, dataset("db://a"), dataset("db://b"), dataset("db://c"))
+    sequenced(services, http)
     with neo4j_driver.session() as session:
         session.run("MATCH (e:AuditEvent {seq: 2}) SET e.principal = 'someone-else'").consume()
     check = verify(services, http)
@@ -313,6 +324,7 @@ def test_editing_an_event_makes_verify_fail_and_name_it(admin, services, http, n
 
 def test_an_edit_with_a_recomputed_hash_is_caught_by_the_next_event(admin, services, http, neo4j_driver):
     upsert(admin, dataset("db://a"), dataset("db://b"), dataset("db://c"))
+    sequenced(services, http)
     with neo4j_driver.session() as session:
         row = session.run("MATCH (e:AuditEvent {seq: 2}) RETURN e {.*} AS e").single()["e"]
         row = {**row, "time": row["time"].to_native(), "principal": "someone-else"}
@@ -323,6 +335,7 @@ def test_an_edit_with_a_recomputed_hash_is_caught_by_the_next_event(admin, servi
 
 def test_deleting_an_event_makes_verify_fail_and_name_it(admin, services, http, neo4j_driver):
     upsert(admin, dataset("db://a"), dataset("db://b"), dataset("db://c"))
+    sequenced(services, http)
     with neo4j_driver.session() as session:
         session.run("MATCH (e:AuditEvent {seq: 2}) DELETE e").consume()
     check = verify(services, http)
@@ -331,6 +344,7 @@ def test_deleting_an_event_makes_verify_fail_and_name_it(admin, services, http, 
 
 def test_deleting_the_newest_events_is_caught_by_the_head(admin, services, http, neo4j_driver):
     upsert(admin, dataset("db://a"), dataset("db://b"), dataset("db://c"))
+    sequenced(services, http)
     with neo4j_driver.session() as session:
         last = session.run("MATCH (e:AuditEvent) RETURN max(e.seq) AS last").single()["last"]
         session.run("MATCH (e:AuditEvent) WHERE e.seq = $last DELETE e", last=last).consume()

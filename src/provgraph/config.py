@@ -40,3 +40,34 @@ class Settings(BaseSettings):
     # A GraphQL document (the `query` text) is refused past this many bytes before it is parsed:
     # operations are small, and data belongs in variables.
     max_query_bytes: int = Field(default=100_000, gt=0, alias="PROVGRAPH_MAX_QUERY_BYTES")
+
+    # -- the audit log (governance/audit*.py) --------------------------------------------------------
+    # How long the group committer waits for company before writing read and denial events.
+    audit_commit_delay: float = Field(default=0.002, alias="PROVGRAPH_AUDIT_COMMIT_DELAY_SECONDS")
+    # How often the lease holder looks for pending events to sequence.
+    audit_sequence_interval: float = Field(default=0.05, alias="PROVGRAPH_AUDIT_SEQUENCE_INTERVAL_SECONDS")
+    # A sequencer that stops renewing its lease is replaced this long after its last renewal.
+    audit_lease_seconds: float = Field(default=10.0, alias="PROVGRAPH_AUDIT_LEASE_SECONDS")
+    # `audit verify` reports pending events older than this: no sequencer is keeping up.
+    audit_backlog_bound: float = Field(default=60.0, alias="PROVGRAPH_AUDIT_BACKLOG_BOUND_SECONDS")
+    # For the bench's baseline ONLY (`python -m bench load`): false stops recording reads, which loses
+    # the who-read-what trail. Writes, denials and login failures are audited either way.
+    audit_reads: bool = Field(default=True, alias="PROVGRAPH_AUDIT_READS")
+
+    # -- failed authentication (governance/auth_failures.py) -----------------------------------------
+    # Failures are summarised once per client and window; past the threshold the client gets 429.
+    auth_failure_window: float = Field(default=60.0, alias="PROVGRAPH_AUTH_FAILURE_WINDOW_SECONDS")
+    auth_failure_threshold: int = Field(default=20, alias="PROVGRAPH_AUTH_FAILURE_THRESHOLD")
+
+    # -- anchored heads (governance/audit_anchors.py) ------------------------------------------------
+    # The HMAC-SHA256 key the head is signed with; never stored in Neo4j. Unset: no anchoring.
+    audit_anchor_key: str | None = Field(default=None, alias="PROVGRAPH_AUDIT_ANCHOR_KEY")
+    audit_anchor_interval: float = Field(default=60.0, alias="PROVGRAPH_AUDIT_ANCHOR_INTERVAL_SECONDS")
+    # Where the signed heads go: a JSON line each in this file (default DATA_DIR/audit-anchors.jsonl),
+    # and POSTed to this URL when set.
+    audit_anchor_file: Path | None = Field(default=None, alias="PROVGRAPH_AUDIT_ANCHOR_FILE")
+    audit_anchor_url: str | None = Field(default=None, alias="PROVGRAPH_AUDIT_ANCHOR_URL")
+
+    @property
+    def anchor_file(self) -> Path:
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.jsonl"

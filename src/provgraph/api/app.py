@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from ..config import Settings
-from ..domain.sessions import SessionLifetime
+from ..domain.errors import ProvgraphError
 from ..services.container import Services
 from ..store.database import Database
 from .auth import Authenticate
@@ -22,6 +24,18 @@ from .openlineage import MAX_EVENT_BYTES, post_lineage
 from .reports_http import classification_report, provenance_report
 from .schema import schema
 from .sessions_http import current_session, sign_in, sign_out
+
+log = logging.getLogger(__name__)
+
+
+async def _every(seconds: float, work: Callable[[], Awaitable[object]]) -> None:
+    """Runs `work` every `seconds` until cancelled; a failed round is logged and retried next time."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await work()
+        except ProvgraphError as error:
+            log.warning("background %s: %s", getattr(work, "__name__", work), error.message)
 
 
 def create_app(
@@ -47,12 +61,14 @@ def create_app(
             connect_timeout=settings.neo4j_connect_timeout,
             retry_time=settings.neo4j_retry_time,
         )
-        lifetime = SessionLifetime.of_seconds(settings.session_ttl_seconds, settings.session_idle_seconds)
-        services = Services.build(db, session_lifetime=lifetime)
+        services = Services.build(db, settings=settings)
+        summaries: asyncio.Task[None] | None = None  # login-failure windows, summarised as they close
         try:
             await services.prepare()
             generated_token = await services.principals.ensure_bootstrap_admin(settings.admin_token)
             app.state.services = services
+            services.sequencer.start()  # the lease decides which replica actually sequences
+            summaries = asyncio.create_task(_every(1.0, services.principals.record_login_failures))
             if on_started is not None:
                 result = on_started(services, generated_token)
                 if hasattr(result, "__await__"):
@@ -60,6 +76,9 @@ def create_app(
             yield
         finally:
             await services.monitoring.webhooks.drain(timeout=10)  # alert webhooks still being delivered
+            if summaries is not None:
+                summaries.cancel()
+            await services.shut_down_audit()
             await db.close()
 
     console = Console(settings.console_dist_dir)

@@ -19,7 +19,7 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.errors import LimitExceeded, ProvgraphError, Unauthenticated
+from ..domain.errors import ProvgraphError, TooManyFailures, Unauthenticated
 from .console import is_graphiql_request, is_page_request
 from .cookies import cleared_session_cookie, session_id_from
 from .same_origin import UNSAFE_METHODS, check_same_origin
@@ -99,6 +99,8 @@ def _bearer(headers: Headers) -> str | None:
 async def _send_error(send: Send, error: ProvgraphError, extra: list[tuple[bytes, bytes]]) -> None:
     if error.status == 401:
         extra = [*extra, (b"www-authenticate", b'Bearer realm="provgraph"')]
+    if isinstance(error, TooManyFailures):
+        extra = [*extra, (b"retry-after", str(error.retry_after).encode())]
     await _raw(send, error.status, error_body(error), extra)
 
 

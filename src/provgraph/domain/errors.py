@@ -51,5 +51,15 @@ class LimitExceeded(ProvgraphError):
     code, status = "LIMIT_EXCEEDED", 413
 
 
+class TooManyFailures(LimitExceeded):
+    """Too many failed authentications from one client: refused before any lookup (HTTP Retry-After)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retryAfterSeconds=retry_after)
+        self.retry_after = retry_after
+
+
 class Unavailable(ProvgraphError):
     code, status = "UNAVAILABLE", 503

@@ -5,7 +5,8 @@
   answer revealed, and one denial per hidden entity the request asked for or met.
 - `record_denials` wraps a service so every AccessDenied it raises is written to the log (in a
   transaction of its own: the denied work never commits) before it reaches the caller.
-- `AuditService.events` is the `auditEvents` query: admin and governance-reviewer only.
+- `AuditService.events` is the `auditEvents` query: admin and governance-reviewer only. It sequences
+  the backlog first, so it lists every event durable before it was asked.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..domain.pages import KeysetPage, check_page_size
 from ..domain.principals import Principal
 from ..governance.access import READ, AccessControl, AccessDenied, ReadScope
 from ..governance.audit import AuditLog, audit_record, denial_record
+from ..governance.audit_sequencer import AuditSequencer
 from ..store.database import Database
 
 S = TypeVar("S")
@@ -47,10 +49,6 @@ class ReadAudit:
         self._log = log
         self._access = access
 
-    @classmethod
-    def over(cls, db: Database, access: AccessControl) -> "ReadAudit":
-        return cls(AuditLog(db), access)
-
     async def reads(
         self,
         principal: Principal,
@@ -69,6 +67,8 @@ class ReadAudit:
         a larger group lists up to GROUP_LIMIT of them (resourceIds), so a 5,000-node lineage answer
         writes a handful of events, not 5,000. The request's own event carries the restricted or denied
         decision when its resource is one."""
+        if not self._log.records_reads:
+            return
         seen, hidden = list(seen), list(hidden)
         request = AuditRecord(
             principal=principal.name,
@@ -195,9 +195,12 @@ def decode_seq_cursor(cursor: str | None, field: str = "after") -> int | None:
 
 
 class AuditService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(
+        self, db: Database, access: AccessControl, log: AuditLog | None = None, sequencer: AuditSequencer | None = None
+    ) -> None:
         self._access = access
         self._log = log or AuditLog(db)
+        self._sequencer = sequencer or AuditSequencer(db)
 
     async def events(
         self, principal: Principal, where: AuditFilter, first: int, after: str | None
@@ -209,6 +212,9 @@ class AuditService:
         if where.since and where.until and where.since > where.until:
             raise BadInput("until: must not be before since", field="until")
         before = decode_seq_cursor(after)
+        # Chain the backlog first (a pass needs no lease, see audit_sequencer.py), so the answer lists
+        # every event recorded before it was asked, numbered, wherever the lease is held.
+        await self._sequencer.sequence_pending()
         total, events = await self._log.page(where, before, first + 1)
         page = events[:first]
         # Reading the audit log is itself audited (who looked at whom), after the read so that the

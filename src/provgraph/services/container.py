@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from ..domain.sessions import SessionLifetime
+from ..config import Settings
+from ..domain.errors import ProvgraphError
 from ..governance.access import AccessControl
 from ..governance.audit import AuditLog
+from ..governance.audit_anchors import Anchoring
+from ..governance.audit_sequencer import AuditSequencer
+from ..governance.auth_failures import FailedLogins
 from ..governance.neo4j_adapter import Neo4jPolicyAdapter
 from ..store import audit as audit_store
 from ..store.database import Database
@@ -25,11 +31,15 @@ from .registry import RegistryService
 from .runs import RunService
 from .sessions import SessionService
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Services:
     db: Database
     access: AccessControl
+    log: AuditLog
+    sequencer: AuditSequencer
     entities: EntityService
     ingest: IngestService
     lineage: LineageService
@@ -46,36 +56,66 @@ class Services:
     reports: ReportService
 
     @classmethod
-    def build(
-        cls, db: Database, access: AccessControl | None = None, session_lifetime: SessionLifetime | None = None
-    ) -> "Services":
+    def build(cls, db: Database, access: AccessControl | None = None, settings: Settings | None = None) -> "Services":
+        settings = settings or Settings()
         access = access or AccessControl.from_policies(adapter=Neo4jPolicyAdapter(db))
-        log = AuditLog(db)
-        principals = PrincipalService(db, access, log)
+        # One log and one group committer per process: every read and denial event shares its transactions.
+        log = AuditLog(db, AuditLog.committer(db, settings.audit_commit_delay), record_reads=settings.audit_reads)
+        anchoring = (
+            Anchoring(
+                db, settings.audit_anchor_key, file=settings.anchor_file, url=settings.audit_anchor_url,
+                interval=settings.audit_anchor_interval,
+            )
+            if settings.audit_anchor_key
+            else None
+        )
+        sequencer = AuditSequencer(
+            db, lease_seconds=settings.audit_lease_seconds, interval=settings.audit_sequence_interval,
+            after_pass=anchoring.due if anchoring else None,  # only the lease holder anchors
+        )
+        principals = PrincipalService(
+            db, access, log, FailedLogins(settings.auth_failure_window, settings.auth_failure_threshold)
+        )
+        session_lifetime = SessionLifetime.of_seconds(settings.session_ttl_seconds, settings.session_idle_seconds)
         # record_denials: every FORBIDDEN a service raises is written to the audit log on its way out.
         return cls(
             db=db,
             access=access,
-            entities=record_denials(EntityService(db, access), log),
-            ingest=record_denials(IngestService(db, access), log),
-            lineage=record_denials(LineageService(db, access), log),
+            log=log,
+            sequencer=sequencer,
+            entities=record_denials(EntityService(db, access, log), log),
+            ingest=record_denials(IngestService(db, access, log), log),
+            lineage=record_denials(LineageService(db, access, log), log),
             openlineage=record_denials(OpenLineageService(db, access), log),
             principals=record_denials(principals, log),
             sessions=SessionService(db, access, principals, log, session_lifetime),
             grants=record_denials(GrantService(db, access, log), log),
-            audit=record_denials(AuditService(db, access, log), log),
+            audit=record_denials(AuditService(db, access, log, sequencer), log),
             classifications=record_denials(ClassificationService(db, access, log), log),
             runs=record_denials(RunService(db, access, log), log),
             registry=record_denials(RegistryService(db, access, log), log),
             deployments=record_denials(DeploymentService(db, access, log), log),
             monitoring=record_denials(MonitoringService(db, access, log), log),
-            reports=record_denials(ReportService(db, access, LineageService(db, access), log), log),
+            reports=record_denials(ReportService(db, access, LineageService(db, access, log), log), log),
         )
 
     async def prepare(self) -> None:
         """Schema and built-in data; idempotent, run at every start."""
         await self.db.apply_schema()
         await self.seed_builtins()
+
+    async def shut_down_audit(self) -> None:
+        """On shutdown: the open login-failure windows are summarised, events still in the group
+        committer are written, the sequencer stops after a last pass (when it holds the lease) and
+        releases the lease so another replica takes over at once."""
+        try:
+            await self.principals.record_login_failures(close_all=True)
+            await self.log.flush()
+            if self.sequencer.holding:
+                await self.sequencer.sequence_pending()
+        except ProvgraphError as error:  # the database is gone: the next sequencer chains what is pending
+            log.warning("audit shutdown: %s", error.message)
+        await self.sequencer.stop()
 
     async def seed_builtins(self) -> None:
         """Built-in data every store has (nothing yet beyond the schema; classifications add theirs)."""

@@ -14,6 +14,7 @@ from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store.database import Database, Tx
 from ..store.entities import InScope
+from ..governance.audit import AuditLog
 from .audit import ReadAudit, Seen
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -28,10 +29,10 @@ def fulltext_query(text: str) -> str | None:
 
 
 class EntityService:
-    def __init__(self, db: Database, access: AccessControl) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
         self._db = db
         self._access = access
-        self._audit = ReadAudit.over(db, access)
+        self._audit = ReadAudit(log or AuditLog(db), access)
 
     async def find(self, principal: Principal, entity_id: str) -> Entity | None:
         """The live entity with this id, or None: also when the caller may not see it, so a hidden

@@ -36,10 +36,10 @@ from .audit import HIDDEN_RULE
 
 
 class IngestService:
-    def __init__(self, db: Database, access: AccessControl) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
         self._db = db
         self._access = access
-        self._log = AuditLog(db)  # every write's audit event commits in the write's own transaction
+        self._log = log or AuditLog(db)  # every write's audit event commits in the write's own transaction
 
     # -- entities -------------------------------------------------------------------------------
 
@@ -66,7 +66,6 @@ class IngestService:
                 audit_record(principal, WRITE, decisions[key], stored[key].id, key[0].label, operation="upsertEntities")
                 for key in decisions
             ]
-            # Appended last, so the audit head is the last lock every write takes: one lock order, no deadlocks.
             await self._log.append(tx, events)
             return await classification_store.with_classifications(tx, [stored[item.key] for item in items])
 

@@ -39,6 +39,7 @@ from ..store import entities as entity_store
 from ..store import traversal as traversal_store
 from ..store.database import Database, Tx
 from ..store.traversal import Reached, Root
+from ..governance.audit import AuditLog
 from .audit import ReadAudit, Seen
 
 BRIDGE = "HAS_FEATURE"  # the edge a Feature root's lineage takes to its container (the dataset level)
@@ -55,10 +56,10 @@ class _Found:
 
 
 class LineageService:
-    def __init__(self, db: Database, access: AccessControl) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
         self._db = db
         self._access = access
-        self._audit = ReadAudit.over(db, access)
+        self._audit = ReadAudit(log or AuditLog(db), access)
 
     async def lineage(
         self,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ..domain.audit import ANONYMOUS, DENY, AuditRecord
-from ..domain.errors import BadInput, Conflict, NotFound, Unauthenticated
+from ..domain.audit import ANONYMOUS
+from ..domain.errors import BadInput, Conflict, NotFound, TooManyFailures, Unauthenticated
 from ..domain.principals import ROLES, NewPrincipal, Principal, check_principal_name
 from ..governance.access import AccessControl, Decision
 from ..governance.audit import AuditLog, audit_record
+from ..governance.auth_failures import FailedLogins
 from ..governance.tokens import hash_token, new_token, token_matches
 from ..store.database import Database, Tx
 
@@ -18,32 +19,47 @@ OPERATOR_DECISION = Decision(True, "operator: direct database access through the
 
 
 class PrincipalService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(
+        self, db: Database, access: AccessControl, log: AuditLog | None = None, failures: FailedLogins | None = None
+    ) -> None:
         self._db = db
         self._access = access
         self._log = log or AuditLog(db)
+        self.failures = failures or FailedLogins()
 
     async def authenticate(self, token: str | None, request_id: str = "", client: str = "", action: str = "login") -> Principal:
         """The principal a bearer token belongs to. Wrong, revoked and missing tokens all get the same
-        answer so a caller learns nothing about which principals exist. A failure is audited under
-        `action` (a console sign-in is "sign-in")."""
+        answer so a caller learns nothing about which principals exist. A failure writes nothing: it is
+        counted under `action` (a console sign-in is "sign-in"; governance/auth_failures.py) and summarised once per window by `record_login_failures`;
+        past the threshold a client is refused with 429 before its token is even looked up."""
+        token_hash = hash_token(token) if token else None
+        retry_after = self.failures.retry_after(client, token_hash)
+        if retry_after is not None:
+            raise TooManyFailures(
+                f"too many failed authentications from this client (over {self.failures.threshold} in "
+                f"{self.failures.window:g} s): retry after {retry_after} s",
+                retry_after,
+            )
         if not token:
-            await self._login_failed(ANONYMOUS, "no bearer token", request_id, client, action)
+            self.failures.failed(client, ANONYMOUS, "no bearer token", request_id, action)
             raise Unauthenticated("a bearer token is required: send 'Authorization: Bearer <token>'")
-        record = await self._db.read(lambda tx: tx.single("principal_by_token_hash", tokenHash=hash_token(token)))
+        record = await self._db.read(lambda tx: tx.single("principal_by_token_hash", tokenHash=token_hash))
         if record is None or not record["active"] or not token_matches(token, record["tokenHash"]):
             name, reason = (record["name"], "deactivated principal") if record else (ANONYMOUS, "unknown token")
-            await self._login_failed(name, reason, request_id, client, action)
+            self.failures.failed(client, name, reason, request_id, action)
             raise Unauthenticated("the bearer token is invalid or has been revoked")
+        self.failures.accepted(token_hash)
         # Every request passes here first: pick up policy changes other replicas made (at most one
         # version check per second), so the decisions below see current grants.
         await self._access.refresh()
         return Principal(name=record["name"], roles=tuple(record["roles"]), request_id=request_id, client=client)
 
-    async def _login_failed(self, name: str, reason: str, request_id: str, client: str, action: str = "login") -> None:
-        await self._log.record(
-            [AuditRecord(name, action, DENY, reason, request_id=request_id, client=client, details={"reason": reason})]
-        )
+    async def record_login_failures(self, close_all: bool = False) -> int:
+        """Writes one summary event per (principal, reason, client) window that has closed (every open
+        one too with close_all, on shutdown); returns how many. Run by the app's background loop."""
+        summaries = self.failures.take_summaries(close_all)
+        await self._log.record(summaries)
+        return len(summaries)
 
     async def create(self, actor: Principal, name: str, roles: list[str]) -> NewPrincipal:
         decision = self._access.require(

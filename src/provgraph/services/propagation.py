@@ -21,6 +21,15 @@ rows), never with the number of entities.
 Everything runs in the caller's managed transaction (`CALL { } IN TRANSACTIONS` is not allowed there),
 so a mutation and its propagation commit or fail together and no reader ever sees a half-propagated
 state. Writers serialise on one lock node (see `hold_lock`).
+
+Who takes the lock: only mutations that can change propagation, i.e. that add, end or block a lineage or
+containment edge or change a classification assignment: recordProcess(es), linkLineage(s),
+unlinkLineage, blockPropagation, classify/declassify, deleteEntity, upsertEntities *with* a container,
+startRun (HAS_RUN), createModelVersion (HAS_VERSION), deploy/undeploy/rollback (DEPLOYED_AS), run
+inputs and outputs, and OpenLineage run events. Everything else never takes it and runs concurrently
+with them: upsertEntities without containers (properties only), logParams, setRunTags, logMetrics,
+finishRun, deployment metrics, aliases and promotions, alert rules, principals and grants
+(tests/test_propagation_lock.py holds the lock and writes them).
 """
 
 from __future__ import annotations

@@ -45,12 +45,13 @@ class SessionService:
     async def sign_in(self, token: str, request_id: str = "", client: str = "") -> SignedIn:
         """A new session for the token's principal. A wrong, revoked or empty token is a 401 (audited as
         a failed sign-in) and creates nothing."""
-        if not token.strip():
-            await self._log.record([_event(ANONYMOUS, "sign-in", DENY, "no token", request_id, client)])
-            raise Unauthenticated("token: enter your provgraph token to sign in", field="token")
+        # A failure is counted and summarised with the other failed authentications (one event per
+        # client and window), so an anonymous request writes nothing.
         try:
-            principal = await self._principals.authenticate(token, request_id, client, action="sign-in")
+            principal = await self._principals.authenticate(token.strip() or None, request_id, client, action="sign-in")
         except Unauthenticated:
+            if not token.strip():
+                raise Unauthenticated("token: enter your provgraph token to sign in", field="token") from None
             raise Unauthenticated("token: the token is invalid or has been revoked", field="token") from None
         session_id = secrets.token_urlsafe(32)
 
@@ -73,7 +74,8 @@ class SessionService:
         id_hash = hash_token(session_id)
         row = await self._db.read(lambda tx: session_store.find(tx, id_hash))
         if row is None:
-            await self._log.record([_event(ANONYMOUS, "login", DENY, "unknown or ended session", request_id, client)])
+            # Counted with the failed logins, summarised once per client and window: no write here.
+            self._principals.failures.failed(client, ANONYMOUS, "unknown or ended session", request_id)
             raise Unauthenticated(ENDED)
         now = datetime.now(UTC)
         ended_because = self._why_ended(row, now)

@@ -1,0 +1,74 @@
+"""Failed authentication writes nothing per request: failures are counted in memory, summarised once per
+(principal, reason, client) window, and a client past the threshold is refused with 429 before any
+lookup, while a token this process accepted keeps working from the same address."""
+
+from __future__ import annotations
+
+from provgraph.governance.auth_failures import FailedLogins
+
+from .support import ADMIN_TOKEN
+
+ME = {"query": "{ me { name } }"}
+LOGINS = '{ auditEvents(action: "login", first: 100) { edges { node { principal decision client details } } } }'
+
+
+def logins(admin) -> list[dict]:
+    return [edge["node"] for edge in admin.data(LOGINS)["auditEvents"]["edges"]]
+
+
+def stored_events(neo4j_driver) -> int:
+    with neo4j_driver.session() as session:
+        return session.run("MATCH (e) WHERE e:AuditEvent OR e:PendingAuditEvent RETURN count(e) AS n").single()["n"]
+
+
+def test_failures_write_nothing_until_the_window_is_summarised(http, services, admin, neo4j_driver):
+    before = stored_events(neo4j_driver)
+    for _ in range(3):
+        assert http.post("/graphql", json=ME, headers={"Authorization": "Bearer pgt_wrong"}).status_code == 401
+    assert http.post("/graphql", json=ME).status_code == 401
+    assert stored_events(neo4j_driver) == before  # nothing written on the request path
+
+    assert http.portal.call(services.principals.record_login_failures, True) == 2  # (reason) x (client)
+    summaries = {e["details"]["reason"]: e for e in logins(admin)}
+    assert set(summaries) == {"unknown token", "no bearer token"}
+    assert summaries["unknown token"]["details"]["failures"] == 3
+    assert summaries["no bearer token"]["details"]["failures"] == 1
+    assert {(e["principal"], e["decision"], e["client"]) for e in summaries.values()} == {("anonymous", "deny", "testclient")}
+    assert http.portal.call(services.principals.record_login_failures, True) == 0  # each window once
+
+
+def test_past_the_threshold_a_client_gets_429_with_retry_after(http, services, admin, monkeypatch):
+    failures = services.principals.failures
+    monkeypatch.setattr(failures, "threshold", 5)
+    http.post("/graphql", json=ME, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})  # accepted: remembered
+    for _ in range(failures.threshold):
+        assert http.post("/graphql", json=ME, headers={"Authorization": "Bearer pgt_guess"}).status_code == 401
+    refused = http.post("/graphql", json=ME, headers={"Authorization": "Bearer pgt_guess"})
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    error = refused.json()["errors"][0]
+    assert error["extensions"]["code"] == "LIMIT_EXCEEDED" and "retry after" in error["message"]
+    assert http.post("/graphql", json=ME).status_code == 429  # no token either
+    # A token this process accepted from the same address still works (a user behind the same NAT).
+    ok = http.post("/graphql", json=ME, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert ok.status_code == 200 and ok.json()["data"]["me"]["name"] == "admin"
+
+    http.portal.call(services.principals.record_login_failures, True)
+    [summary] = [e for e in logins(admin) if e["details"]["reason"] == "unknown token"]
+    assert summary["details"]["failures"] == failures.threshold and summary["details"]["refused"] == 2
+
+
+def test_a_window_closes_by_itself_and_reopens():
+    now = [0.0]
+    failures = FailedLogins(window=60, threshold=2, clock=lambda: now[0])
+    failures.failed("10.0.0.1", "anonymous", "unknown token", "r1")
+    failures.failed("10.0.0.1", "anonymous", "unknown token", "r2")
+    assert failures.retry_after("10.0.0.1", None) == 60
+    assert failures.retry_after("10.0.0.2", None) is None  # per client
+    assert failures.take_summaries() == []  # the window is still open
+    now[0] = 59.5
+    assert failures.retry_after("10.0.0.1", None) == 1
+    now[0] = 60.0
+    assert failures.retry_after("10.0.0.1", None) is None
+    [summary] = failures.take_summaries()
+    assert (summary.client, summary.details["failures"], summary.details["refused"]) == ("10.0.0.1", 2, 2)
