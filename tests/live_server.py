@@ -7,6 +7,7 @@ session's Neo4j, so the per-test empty graph and admin apply to it as well.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -25,8 +26,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server_url(settings: Settings) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """`create_app(settings)` served by uvicorn on a free port until the block ends; yields its URL."""
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
@@ -41,3 +43,9 @@ def live_server_url(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server_url(settings: Settings) -> Iterator[str]:
+    with serving(settings) as url:
+        yield url

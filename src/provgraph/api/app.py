@@ -15,6 +15,7 @@ from ..store.database import Database
 from .auth import Authenticate
 from .graphql_view import GraphQLView
 from .health import healthz, readyz
+from .mlflow.routes import mlflow_routes
 from .openlineage import post_lineage
 from .reports_http import classification_report, provenance_report
 from .schema import schema
@@ -48,6 +49,8 @@ def create_app(
             await services.prepare()
             generated_token = await services.principals.ensure_bootstrap_admin(settings.admin_token)
             app.state.services = services
+            app.state.artifacts_dir = settings.artifacts_dir
+            app.state.artifact_max_bytes = settings.artifact_max_bytes
             if on_started is not None:
                 result = on_started(services, generated_token)
                 if hasattr(result, "__await__"):
@@ -66,6 +69,7 @@ def create_app(
             Route("/api/v1/lineage", post_lineage, methods=["POST"]),
             Route("/api/v1/reports/provenance/{id}", provenance_report, methods=["GET"]),
             Route("/api/v1/reports/classification/{name}", classification_report, methods=["GET"]),
+            *mlflow_routes(),
         ],
         middleware=[Middleware(Authenticate)],
         lifespan=lifespan,

@@ -14,7 +14,8 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.errors import ProvgraphError
+from ..domain.errors import LimitExceeded, ProvgraphError
+from .mlflow.errors import is_artifact_upload, is_mlflow_path, mlflow_error_body
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -48,8 +49,9 @@ class Authenticate:
             await self.app(scope, receive, send_with_id)
             return
         length = headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            await _reply(send_with_id, 413, {"code": "LIMIT_EXCEEDED"}, f"request body over {MAX_BODY_BYTES} bytes")
+        # Artifact uploads are counted while they stream to disk, against their own limit.
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES and not is_artifact_upload(scope):
+            await _send_error(send_with_id, LimitExceeded(f"request body over {MAX_BODY_BYTES} bytes"), scope["path"])
             return
         client = scope.get("client")
         services = scope["app"].state.services
@@ -58,7 +60,7 @@ class Authenticate:
                 _bearer(headers), request_id=request_id, client=client[0] if client else ""
             )
         except ProvgraphError as error:
-            await _send_error(send_with_id, error)
+            await _send_error(send_with_id, error, scope["path"])
             return
         await self.app(scope, receive, send_with_id)
 
@@ -80,14 +82,11 @@ def _bearer(headers: Headers) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def _send_error(send: Send, error: ProvgraphError) -> None:
-    extra = [(b"www-authenticate", b'Bearer realm="provgraph"')] if error.status == 401 else []
-    await _raw(send, error.status, error_body(error), extra)
-
-
-async def _reply(send: Send, status: int, extensions: dict, message: str) -> None:
-    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
-    await _raw(send, status, body, [])
+async def _send_error(send: Send, error: ProvgraphError, path: str) -> None:
+    """GraphQL's error shape, or MLflow's on the MLflow paths (api/mlflow/errors.py)."""
+    status, body = mlflow_error_body(error) if is_mlflow_path(path) else (error.status, error_body(error))
+    extra = [(b"www-authenticate", b'Bearer realm="provgraph"')] if status == 401 else []
+    await _raw(send, status, body, extra)
 
 
 async def _raw(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:

@@ -53,3 +53,7 @@ class LimitExceeded(ProvgraphError):
 
 class Unavailable(ProvgraphError):
     code, status = "UNAVAILABLE", 503
+
+
+class AlreadyExists(Conflict):
+    """CONFLICT because the thing to create exists already (MLflow's RESOURCE_ALREADY_EXISTS)."""

@@ -9,6 +9,7 @@ from ..governance.audit import AuditLog
 from ..governance.neo4j_adapter import Neo4jPolicyAdapter
 from ..store import audit as audit_store
 from ..store.database import Database
+from .artifacts import ArtifactService
 from .audit import AuditService, record_denials
 from .classifications import ClassificationService
 from .deployments import DeploymentService
@@ -37,6 +38,7 @@ class Services:
     audit: AuditService
     classifications: ClassificationService
     runs: RunService
+    artifacts: ArtifactService
     registry: RegistryService
     deployments: DeploymentService
     monitoring: MonitoringService
@@ -46,6 +48,7 @@ class Services:
     def build(cls, db: Database, access: AccessControl | None = None) -> "Services":
         access = access or AccessControl.from_policies(adapter=Neo4jPolicyAdapter(db))
         log = AuditLog(db)
+        runs = RunService(db, access, log)
         # record_denials: every FORBIDDEN a service raises is written to the audit log on its way out.
         return cls(
             db=db,
@@ -58,7 +61,8 @@ class Services:
             grants=record_denials(GrantService(db, access, log), log),
             audit=record_denials(AuditService(db, access, log), log),
             classifications=record_denials(ClassificationService(db, access, log), log),
-            runs=record_denials(RunService(db, access, log), log),
+            runs=record_denials(runs, log),
+            artifacts=record_denials(ArtifactService(db, access, runs, log), log),
             registry=record_denials(RegistryService(db, access, log), log),
             deployments=record_denials(DeploymentService(db, access, log), log),
             monitoring=record_denials(MonitoringService(db, access, log), log),
