@@ -53,10 +53,12 @@ ORDER BY ownerId, s.name
 
 // name: metric_points
 // One series' points in step order (then time, then logging order), at most $limit, as three columns.
+// A point logged again identically (same step, value and time: a client's retry) is one point.
 MATCH (:Entity {id: $ownerId})-[:HAS_METRIC]->(s:MetricSeries {name: $name})-[:HAS_CHUNK]->(c:MetricChunk)
 UNWIND range(0, size(c.values) - 1) AS i
-WITH c.steps[i] AS step, c.values[i] AS value, c.timestamps[i] AS timestamp, c.seq AS seq, i
-ORDER BY step, timestamp, seq, i
+WITH c.steps[i] AS step, c.values[i] AS value, c.timestamps[i] AS timestamp, c.seq * 100000 + i AS logged
+WITH step, value, timestamp, min(logged) AS first
+ORDER BY step, timestamp, first
 LIMIT $limit
 RETURN collect(step) AS steps, collect(value) AS values, collect(timestamp) AS timestamps
 

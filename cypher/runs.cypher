@@ -69,11 +69,12 @@ RETURN r {.*, type: 'Run'} AS run,
 //   $orderKind: STARTED | PARAM | METRIC, with $orderName, $orderAgg; $descending
 // Values of another type never match (Cypher compares 'adam' < 0.01 as null). Runs without the sort
 // key, or whose key is NaN, come last in both directions. Hidden runs (restricted classifications the
-// caller is not cleared for, without an instance grant) are never counted or returned.
+// caller is not cleared for, without an instance grant, not owned by $owner) are never counted or returned.
 MATCH (:Entity:Experiment {id: $experimentId})-[:HAS_RUN]->(r:Entity:Run)
 WHERE r.deletedAt IS NULL
   AND ($statuses IS NULL OR r.status IN $statuses)
-  AND (r.id IN $grantedIds OR none(c IN coalesce(r.classificationNames, []) WHERE c IN $hiddenClassifications))
+  AND (r.id IN $grantedIds OR $owner IN coalesce(r.owners, [])
+       OR none(c IN coalesce(r.classificationNames, []) WHERE c IN $hiddenClassifications))
   AND all(f IN $paramFilters WHERE EXISTS {
         MATCH (r)-[:HAS_PARAM]->(p:RunParam {name: f.name})
         WHERE CASE f.op
@@ -111,3 +112,120 @@ MATCH (e:Entity {id: id})
 WHERE e.deletedAt IS NULL
 RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS type, e.owners AS owners,
        coalesce(e.classificationNames, []) AS classificationNames
+
+// name: search_runs
+// Runs of the given experiments passing every condition (domain/run_search.py), one page of ids plus
+// the total. $conditions: [{field, key, op, value}] with field METRIC|PARAM|TAG|ATTRIBUTE|DATASET and op
+// from the closed set EQ NE LT LTE GT GTE LIKE ILIKE IN NOT_IN IS_NULL IS_NOT_NULL; LIKE values arrive
+// as regexes. Each condition gathers the run's values for its key (none when the run lacks the key),
+// then holds when any value satisfies the operator: no Cypher is built from text. Sort: $orderField
+// (null: newest start first) with $orderKey and $descending; runs without the key come last.
+// Visibility as experiment_runs_page, plus the owner rule: a run's owners see it ($owner).
+MATCH (x:Entity:Experiment)-[:HAS_RUN]->(r:Entity:Run)
+WHERE x.id IN $experimentIds AND r.deletedAt IS NULL
+  AND (r.id IN $grantedIds OR $owner IN coalesce(r.owners, [])
+       OR none(c IN coalesce(r.classificationNames, []) WHERE c IN $hiddenClassifications))
+CALL (r) {
+  UNWIND $conditions AS c
+  WITH c, CASE c.field
+      WHEN 'METRIC' THEN COLLECT { MATCH (r)-[:HAS_METRIC]->(s:MetricSeries {name: c.key}) RETURN s.last }
+      WHEN 'PARAM' THEN COLLECT { MATCH (r)-[:HAS_PARAM]->(p:RunParam {name: c.key}) RETURN toString(p.value) }
+      WHEN 'TAG' THEN COLLECT { MATCH (r)-[:HAS_TAG]->(t:RunTag {name: c.key}) RETURN t.value }
+      WHEN 'DATASET' THEN COLLECT { MATCH (:Entity)-[e:INPUT_TO]->(r) WHERE e.removedAt IS NULL
+                                    RETURN {name: e.datasetName, digest: e.datasetDigest, context: e.datasetContext}[c.key] }
+      ELSE [{run_name: r.name, status: r.status, run_id: r.id,
+             start_time: r.startedAt.epochMillis, end_time: r.endedAt.epochMillis}[c.key]]
+    END AS found
+  WITH c, [v IN found WHERE v IS NOT NULL] AS vs
+  WHERE CASE c.op
+      WHEN 'IS_NULL' THEN size(vs) = 0
+      WHEN 'IS_NOT_NULL' THEN size(vs) > 0
+      ELSE any(v IN vs WHERE CASE c.op
+        WHEN 'EQ' THEN v = c.value WHEN 'NE' THEN v <> c.value
+        WHEN 'LT' THEN v < c.value WHEN 'LTE' THEN v <= c.value
+        WHEN 'GT' THEN v > c.value WHEN 'GTE' THEN v >= c.value
+        WHEN 'LIKE' THEN v =~ c.value WHEN 'ILIKE' THEN v =~ c.value
+        WHEN 'IN' THEN v IN c.value WHEN 'NOT_IN' THEN NOT v IN c.value
+      END)
+    END
+  RETURN count(c) AS passed
+}
+WITH r, passed WHERE passed = size($conditions)
+WITH r, CASE $orderField
+       WHEN 'METRIC' THEN head(COLLECT { MATCH (r)-[:HAS_METRIC]->(s:MetricSeries {name: $orderKey}) RETURN s.last })
+       WHEN 'PARAM' THEN head(COLLECT { MATCH (r)-[:HAS_PARAM]->(p:RunParam {name: $orderKey}) RETURN toString(p.value) })
+       WHEN 'TAG' THEN head(COLLECT { MATCH (r)-[:HAS_TAG]->(t:RunTag {name: $orderKey}) RETURN t.value })
+       WHEN 'ATTRIBUTE' THEN {run_name: r.name, status: r.status, run_id: r.id,
+                              start_time: r.startedAt.epochMillis, end_time: r.endedAt.epochMillis}[$orderKey]
+       ELSE r.startedAt.epochMillis
+     END AS key
+ORDER BY (key IS NULL OR key <> key) ASC,
+         CASE WHEN $descending THEN key END DESC,
+         CASE WHEN NOT $descending THEN key END ASC,
+         r.startedAt DESC, r.id ASC
+WITH collect(r.id) AS ids
+RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page
+
+// name: record_run_status
+// One step of the run's status history (started, ended, reopened), kept for good: who and when.
+MATCH (r:Entity:Run {id: $runId})
+CREATE (r)-[:HAS_STATUS_CHANGE]->(:RunStatusChange {status: $status, at: $now, by: $principal, reason: $reason})
+RETURN r.id AS id
+
+// name: run_status_history
+UNWIND $ids AS id
+MATCH (r:Entity:Run {id: id})
+RETURN id, COLLECT { MATCH (r)-[:HAS_STATUS_CHANGE]->(c:RunStatusChange)
+                     WITH c ORDER BY c.at, elementId(c)
+                     RETURN c {.status, .at, .by, .reason} AS change } AS history
+
+// name: reopen_run
+// A finished run back to RUNNING (MLflow's log_model does this): its end time is cleared.
+MATCH (r:Entity:Run {id: $runId})
+SET r.status = 'RUNNING', r.endedAt = null, r.updatedAt = $now
+RETURN r.id AS id
+
+// name: update_run_identity
+// What MLflow's `mlflow.*` tags say about a running run: its display name and code version (null keeps).
+MATCH (r:Entity:Run {id: $runId})
+SET r.name = coalesce($name, r.name),
+    r.codeCommit = coalesce($code.commit, r.codeCommit),
+    r.codeRepoUrl = coalesce($code.repoUrl, r.codeRepoUrl),
+    r.codeBranch = coalesce($code.branch, r.codeBranch),
+    r.updatedAt = $now
+RETURN r.id AS id
+
+// name: set_input_contexts
+// MLflow's dataset facts on the run's INPUT_TO edges: the dataset's name, digest and context tag.
+// $rows: [{sourceId, name, digest, context}]
+UNWIND $rows AS row
+MATCH (:Entity {id: row.sourceId})-[e:INPUT_TO]->(:Entity:Run {id: $runId})
+WHERE e.removedAt IS NULL
+SET e.datasetName = row.name, e.datasetDigest = row.digest, e.datasetContext = coalesce(row.context, e.datasetContext)
+RETURN count(e) AS edges
+
+// name: run_dataset_inputs
+// The run's inputs that MLflow logged as datasets (for runs/get: inputs.dataset_inputs).
+UNWIND $ids AS id
+MATCH (d:Entity)-[e:INPUT_TO]->(r:Entity:Run {id: id})
+WHERE e.removedAt IS NULL AND e.datasetName IS NOT NULL
+RETURN id AS runId, d.id AS entityId, d.qualifiedName AS qualifiedName, e.datasetName AS name,
+       e.datasetDigest AS digest, e.datasetContext AS context, d.properties AS properties,
+       [l IN labels(d) WHERE l <> 'Entity'][0] AS type, coalesce(d.classificationNames, []) AS classificationNames
+ORDER BY runId, e.datasetName
+
+// name: run_qualified_name
+MATCH (r:Entity:Run {id: $runId})
+RETURN r.qualifiedName AS qualifiedName
+
+// name: logged_models_of_experiments
+// MLflow logged models (ARTIFACTs named mlflow-models:/...) the runs of these experiments produced,
+// newest first, those the caller may see (visibility as search_runs).
+MATCH (x:Entity:Experiment)-[:HAS_RUN]->(:Entity:Run)-[e:PRODUCED]->(a:Entity:Artifact)
+WHERE x.id IN $experimentIds AND e.removedAt IS NULL AND a.deletedAt IS NULL
+  AND a.qualifiedName STARTS WITH 'mlflow-models:/'
+  AND (a.id IN $grantedIds OR $owner IN coalesce(a.owners, [])
+       OR ('Artifact' IN $readableTypes AND none(c IN coalesce(a.classificationNames, []) WHERE c IN $hiddenClassifications)))
+WITH DISTINCT a ORDER BY a.createdAt DESC, a.id
+LIMIT $limit
+RETURN a {.*, type: 'Artifact'} AS entity

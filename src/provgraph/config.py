@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
     admin_token: str | None = Field(default=None, alias="PROVGRAPH_ADMIN_TOKEN")
     data_dir: Path = Field(default_factory=default_data_dir, alias="PROVGRAPH_DATA_DIR")
+    # Where the MLflow artifact store keeps files (default: <data dir>/artifacts), and the largest file.
+    artifact_root: Path | None = Field(default=None, alias="PROVGRAPH_ARTIFACT_ROOT")
+    artifact_max_bytes: int = Field(default=2 * 1024**3, alias="PROVGRAPH_ARTIFACT_MAX_BYTES")
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.artifact_root or self.data_dir / "artifacts"
     # How long a request may wait for an unreachable database before answering UNAVAILABLE.
     neo4j_connect_timeout: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
     neo4j_retry_time: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_RETRY_TIME")

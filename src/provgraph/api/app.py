@@ -21,6 +21,8 @@ from .graphql_view import GraphQLView
 from .health import healthz, readyz
 from .limits import LimitBody
 from .openlineage import MAX_EVENT_BYTES, post_lineage
+from .mlflow.errors import is_artifact_upload
+from .mlflow.routes import mlflow_routes
 from .reports_http import classification_report, provenance_report
 from .schema import schema
 from .sessions_http import current_session, sign_in, sign_out
@@ -69,6 +71,8 @@ def create_app(
             app.state.services = services
             services.sequencer.start()  # the lease decides which replica actually sequences
             summaries = asyncio.create_task(_every(1.0, services.principals.record_login_failures))
+            app.state.artifacts_dir = settings.artifacts_dir
+            app.state.artifact_max_bytes = settings.artifact_max_bytes
             if on_started is not None:
                 result = on_started(services, generated_token)
                 if hasattr(result, "__await__"):
@@ -94,10 +98,17 @@ def create_app(
             Route("/api/v1/session", sign_in, methods=["POST"]),
             Route("/api/v1/session", current_session, methods=["GET"]),
             Route("/api/v1/session", sign_out, methods=["DELETE"]),
+            *mlflow_routes(),
             *console.routes(),  # last: the app's assets, and its pages for every other path
         ],
         middleware=[
-            Middleware(LimitBody, max_bytes=settings.max_body_bytes, route_limits={"/api/v1/lineage": MAX_EVENT_BYTES}),
+            Middleware(
+                LimitBody,
+                max_bytes=settings.max_body_bytes,
+                route_limits={"/api/v1/lineage": MAX_EVENT_BYTES},
+                # MLflow artifact uploads stream to disk and may be larger (PROVGRAPH_ARTIFACT_MAX_BYTES).
+                uploads=(is_artifact_upload, settings.artifact_max_bytes),
+            ),
             Middleware(SecurityHeaders),
             Middleware(Authenticate),
         ],

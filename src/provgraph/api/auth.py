@@ -23,6 +23,7 @@ from ..domain.errors import ProvgraphError, TooManyFailures, Unauthenticated
 from .console import is_graphiql_request, is_page_request
 from .cookies import cleared_session_cookie, session_id_from
 from .same_origin import UNSAFE_METHODS, check_same_origin
+from .mlflow.errors import is_mlflow_path, mlflow_error_body
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
 SESSION_PATH = "/api/v1/session"
@@ -62,7 +63,8 @@ class Authenticate:
                     check_same_origin(scope, headers)
         except ProvgraphError as error:
             ended_session = isinstance(error, Unauthenticated) and state.get("credential") == "session"
-            await _send_error(send_with_id, error, [cleared_session_cookie(scope)] if ended_session else [])
+            cleared = [cleared_session_cookie(scope)] if ended_session else []
+            await _send_error(send_with_id, error, cleared, scope["path"])
             return
         await self.app(scope, receive, send_with_id)
 
@@ -96,12 +98,14 @@ def _bearer(headers: Headers) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def _send_error(send: Send, error: ProvgraphError, extra: list[tuple[bytes, bytes]]) -> None:
-    if error.status == 401:
+async def _send_error(send: Send, error: ProvgraphError, extra: list[tuple[bytes, bytes]], path: str) -> None:
+    """GraphQL's error shape, or MLflow's on the MLflow paths (api/mlflow/errors.py)."""
+    status, body = mlflow_error_body(error) if is_mlflow_path(path) else (error.status, error_body(error))
+    if status == 401:
         extra = [*extra, (b"www-authenticate", b'Bearer realm="provgraph"')]
     if isinstance(error, TooManyFailures):
         extra = [*extra, (b"retry-after", str(error.retry_after).encode())]
-    await _raw(send, error.status, error_body(error), extra)
+    await _raw(send, status, body, extra)
 
 
 async def _raw(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]]) -> None:

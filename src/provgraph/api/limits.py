@@ -9,13 +9,14 @@ limit than the default (OpenLineage events: 5 MiB), declared where the app is as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..domain.errors import LimitExceeded
 from .auth import error_body
+from .mlflow.errors import is_mlflow_path, mlflow_error_body
 
 # Closing the connection is what stops the server reading: uvicorn drains (and discards) the unread
 # rest of a body to keep a connection alive, which a hostile client could make last forever.
@@ -28,21 +29,29 @@ class BodyTooLarge(LimitExceeded):
 
 
 class LimitBody:
-    def __init__(self, app: ASGIApp, max_bytes: int, route_limits: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        route_limits: Mapping[str, int] | None = None,
+        uploads: tuple[Callable[[Scope], bool], int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         # A route may tighten the limit, never loosen it.
         self.route_limits = {path: min(limit, max_bytes) for path, limit in (route_limits or {}).items()}
+        # The one exception: file uploads that stream to disk (never held in memory) have their own limit.
+        self.is_upload, self.upload_max_bytes = uploads or ((lambda scope: False), max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.route_limits.get(scope["path"], self.max_bytes)
+        limit = self.upload_max_bytes if self.is_upload(scope) else self.route_limits.get(scope["path"], self.max_bytes)
         headers = Headers(scope=scope)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await _refuse(send, BodyTooLarge(limit))
+            await _refuse(send, BodyTooLarge(limit), scope["path"])
             return
 
         received = 0
@@ -72,16 +81,17 @@ class LimitBody:
         except BodyTooLarge as too_large:
             if started:  # the app answered before it read the rest; nothing more to say
                 return
-            await _refuse(send, too_large)
+            await _refuse(send, too_large, scope["path"])
 
 
-async def _refuse(send: Send, error: LimitExceeded) -> None:
-    body = error_body(error)
+async def _refuse(send: Send, error: LimitExceeded, path: str) -> None:
+    # MLflow's clients read MLflow's error shape on its paths (a 4xx they do not retry).
+    status, body = mlflow_error_body(error) if is_mlflow_path(path) else (error.status, error_body(error))
     # Connection: close, so the server drops the connection rather than drain a body nobody will read.
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
         _CLOSE,
     ]
-    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -153,6 +153,14 @@ class Hardware:
     peak_gpu_memory_bytes: Long | None
 
 
+@strawberry.type(name="RunStatusChange", description="One step of a run's status history: started, ended or reopened.")
+class RunStatusChange:
+    status: RunStatus
+    at: datetime
+    by: str = strawberry.field(description="The principal that made the change.")
+    reason: str = strawberry.field(description="started, ended or reopened.")
+
+
 @strawberry.type(name="Run", description="A training run: parameters, metrics, status, code, environment, hardware.")
 class Run:
     id: strawberry.ID
@@ -168,6 +176,9 @@ class Run:
     tags: list[Tag]
     input_ids: list[strawberry.ID]
     output_ids: list[strawberry.ID]
+    status_history: list[RunStatusChange] = strawberry.field(
+        description="Every start, end and reopening of the run, oldest first."
+    )
     summaries: strawberry.Private[list[metrics_domain.MetricSummary]]
 
     @classmethod
@@ -197,6 +208,7 @@ class Run:
             tags=[Tag(name=k, value=v) for k, v in sorted(r.tags.items())],
             input_ids=[strawberry.ID(i) for i in r.input_ids],
             output_ids=[strawberry.ID(o) for o in r.output_ids],
+            status_history=[RunStatusChange(status=c.status, at=c.at, by=c.by, reason=c.reason) for c in r.status_history],
             summaries=r.metrics,
         )
 
@@ -461,3 +473,12 @@ class RunMutation:
         hw = hardware.to_domain() if hardware else None
         return Run.of(await ctx.services.runs.finish_run(ctx.principal, str(run_id), status, ended_at, hw))
 
+    @strawberry.mutation(
+        description=(
+            "Reopen an ended run (back to RUNNING) so it can be logged to again, as MLflow's log_model does: "
+            "needs write on the run; audited and recorded in its statusHistory. A running run is left as it is."
+        )
+    )
+    async def reopen_run(self, info: Info, run_id: strawberry.ID) -> Run:
+        ctx = info.context
+        return Run.of(await ctx.services.runs.reopen_run(ctx.principal, str(run_id)))

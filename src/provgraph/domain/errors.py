@@ -63,3 +63,7 @@ class TooManyFailures(LimitExceeded):
 
 class Unavailable(ProvgraphError):
     code, status = "UNAVAILABLE", 503
+
+
+class AlreadyExists(Conflict):
+    """CONFLICT because the thing to create exists already (MLflow's RESOURCE_ALREADY_EXISTS)."""

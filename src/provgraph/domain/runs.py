@@ -11,6 +11,9 @@ Rules:
   with another value or type it is CONFLICT naming both values.
 - Logging anything to a run that has ended (FINISHED, FAILED, KILLED) is CONFLICT: the request is
   well-formed, the run's state forbids it ("the record of an ended run is closed").
+- An ended run may be reopened (back to RUNNING) by whoever may write it, explicitly: GraphQL
+  `reopenRun`, MLflow `runs/update status=RUNNING` (what the client's `log_model` sends). Reopening is
+  audited and is a step of the run's status history, which keeps every start, end and reopening.
 - Ending a run is idempotent for the same status; a different status is CONFLICT.
 """
 
@@ -190,6 +193,16 @@ class RunStart:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """One step of a run's status history: started (RUNNING), ended, or reopened (RUNNING again)."""
+
+    status: RunStatus
+    at: datetime
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Run:
     """A run as the API shows it."""
 
@@ -207,6 +220,7 @@ class Run:
     input_ids: list[str]
     output_ids: list[str]
     classification_names: tuple[str, ...] = ()
+    status_history: list[StatusChange] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -272,3 +286,19 @@ class RunComparison:
     runs: list[Run]
     params: list[tuple[str, list[Any]]]
     metrics: list[tuple[str, list[MetricSummary | None]]]
+
+
+MAX_DATASETS_PER_CALL = 100
+
+
+@dataclass(frozen=True)
+class DatasetInput:
+    """A dataset a run read, as MLflow's log_inputs describes it. `source` is the URI it came from (the
+    DATASET's qualifiedName); None for in-memory data, named under the run. `digest` names the
+    DatasetVersion read; `context` (train, eval...) is kept on the INPUT_TO edge."""
+
+    name: str
+    source: str | None
+    digest: str | None = None
+    context: str | None = None
+    properties: dict[str, Any] = field(default_factory=dict)

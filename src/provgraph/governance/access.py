@@ -32,6 +32,7 @@ from ..resources import resource_dir
 
 READ, WRITE, CLASSIFY = "read", "write", "classify"
 OWNER = "relation:owner"
+OWNER_READ_RULE = "owner: an entity's owners read what they own (restricted upstream stays hidden)"
 DEFAULT_DENY = "default deny: no policy line allows this"
 INACTIVE = "deactivated principal"
 POLICY_CHECK_INTERVAL = 1.0  # seconds between policy-version checks per process (DESIGN 7: replicas converge)
@@ -85,13 +86,26 @@ class ReadScope:
     hidden_classifications: frozenset[str] = frozenset()  # restricted ones the principal is not cleared for
     granted_ids: frozenset[str] = frozenset()  # instance read grants, which override the above
     restricted_classifications: frozenset[str] = frozenset()  # every restricted one (for audit: who read what)
+    principal_name: str | None = None  # for the owner rule
 
-    def can_see(self, entity_type: EntityType, classification_names: Any = (), entity_id: str | None = None) -> bool:
+    def can_see(
+        self, entity_type: EntityType, classification_names: Any = (), entity_id: str | None = None, owners: Any = ()
+    ) -> bool:
+        """The owner rule: an entity's owners may read what they own even when it carries a restricted
+        classification they are not cleared for (a run that read a PII dataset mid-run stays its
+        logger's to finish); the read is audited as a restricted read under OWNER_READ_RULE, and what
+        lies upstream of it stays hidden to them unless they own that too. Callers that know the
+        entity's owners pass them (direct reads of one entity, run search); bulk traversals do not."""
         if entity_id is not None and entity_id in self.granted_ids:
             return True
-        return entity_type in self.readable_types and not self.hidden_classifications.intersection(
-            classification_names or ()
-        )
+        if entity_type not in self.readable_types:
+            return False
+        if not self.hidden_classifications.intersection(classification_names or ()):
+            return True
+        return self.owns(owners)
+
+    def owns(self, owners: Any) -> bool:
+        return self.principal_name is not None and self.principal_name in (owners or ())
 
     def restricted_by(self, classification_names: Any) -> list[str]:
         """The restricted classifications among these (an entity carrying any is restricted)."""
@@ -305,6 +319,7 @@ class AccessControl:
             hidden_classifications=hidden,
             granted_ids=granted_ids,
             restricted_classifications=frozenset(restricted_classifications),
+            principal_name=principal.name if principal.active else None,
         )
 
     async def scope(self, principal: Principal, tx: Any = None) -> ReadScope:

@@ -24,7 +24,7 @@ from ..domain.entities import EntityType
 from ..domain.errors import BadInput
 from ..domain.pages import KeysetPage, check_page_size
 from ..domain.principals import Principal
-from ..governance.access import READ, AccessControl, AccessDenied, ReadScope
+from ..governance.access import OWNER_READ_RULE, READ, AccessControl, AccessDenied, ReadScope
 from ..governance.audit import AuditLog, audit_record, denial_record
 from ..governance.audit_sequencer import AuditSequencer
 from ..store.database import Database
@@ -42,6 +42,7 @@ class Seen:
     id: str
     type: EntityType
     classification_names: tuple[str, ...] = ()
+    owned: bool = False  # the reader owns it (governance/access.py: the owner rule)
 
 
 class ReadAudit:
@@ -91,6 +92,8 @@ class ReadAudit:
                 continue
             if entity.id in granted:
                 rule = self._access.read_rule(principal, restricted, entity.id)
+            elif entity.owned and scope.hidden_classifications.intersection(restricted):
+                rule = OWNER_READ_RULE
             else:
                 if tuple(restricted) not in rules:
                     rules[tuple(restricted)] = self._access.read_rule(principal, restricted, entity.id)

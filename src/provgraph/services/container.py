@@ -16,6 +16,7 @@ from ..governance.auth_failures import FailedLogins
 from ..governance.neo4j_adapter import Neo4jPolicyAdapter
 from ..store import audit as audit_store
 from ..store.database import Database
+from .artifacts import ArtifactService
 from .audit import AuditService, record_denials
 from .classifications import ClassificationService
 from .deployments import DeploymentService
@@ -50,6 +51,7 @@ class Services:
     audit: AuditService
     classifications: ClassificationService
     runs: RunService
+    artifacts: ArtifactService
     registry: RegistryService
     deployments: DeploymentService
     monitoring: MonitoringService
@@ -77,6 +79,7 @@ class Services:
             db, access, log, FailedLogins(settings.auth_failure_window, settings.auth_failure_threshold)
         )
         session_lifetime = SessionLifetime.of_seconds(settings.session_ttl_seconds, settings.session_idle_seconds)
+        runs = RunService(db, access, log)
         # record_denials: every FORBIDDEN a service raises is written to the audit log on its way out.
         return cls(
             db=db,
@@ -92,7 +95,8 @@ class Services:
             grants=record_denials(GrantService(db, access, log), log),
             audit=record_denials(AuditService(db, access, log, sequencer), log),
             classifications=record_denials(ClassificationService(db, access, log), log),
-            runs=record_denials(RunService(db, access, log), log),
+            runs=record_denials(runs, log),
+            artifacts=record_denials(ArtifactService(db, access, runs, log), log),
             registry=record_denials(RegistryService(db, access, log), log),
             deployments=record_denials(DeploymentService(db, access, log), log),
             monitoring=record_denials(MonitoringService(db, access, log), log),

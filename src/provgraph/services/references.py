@@ -60,7 +60,7 @@ async def visible(tx: Tx, scope: ReadScope, ids: Iterable[str]) -> dict[str, Fou
     found = {}
     for r in await tx.records("entity_visibility", ids=wanted):
         entity_type = EntityType.from_label(r["type"])
-        if scope.can_see(entity_type, r["classificationNames"], r["id"]):
+        if scope.can_see(entity_type, r["classificationNames"], r["id"], r["owners"]):
             found[r["id"]] = Found(r["id"], entity_type, tuple(r["owners"] or ()), tuple(r["classificationNames"]))
     return found
 
@@ -77,6 +77,11 @@ class HiddenEntity(NotFound):
         return Seen(self.found.id, self.found.type, self.found.classification_names)
 
 
+def seen(found: Found, scope: ReadScope) -> Seen:
+    """What the read audit records about a visible entity (owned: read under the owner rule)."""
+    return Seen(found.id, found.type, found.classification_names, scope.owns(found.owners))
+
+
 async def one(tx: Tx, scope: ReadScope, entity_id: str, entity_type: EntityType, field: str) -> Found:
     """The visible, live entity with this id, which must be of this type."""
     check_id(entity_id, field)
@@ -87,7 +92,7 @@ async def one(tx: Tx, scope: ReadScope, entity_id: str, entity_type: EntityType,
     found = Found(
         record["id"], EntityType.from_label(record["type"]), tuple(record["owners"] or ()), tuple(record["classificationNames"])
     )
-    if not scope.can_see(found.type, found.classification_names, found.id):
+    if not scope.can_see(found.type, found.classification_names, found.id, found.owners):
         raise HiddenEntity(not_found(field, entity_id, what).message, found, field=field)
     if found.type is not entity_type:
         raise BadInput(f"{field}: {entity_id!r} is a {found.type.name}, not a {entity_type.name}", field=field)

@@ -18,7 +18,7 @@ import uuid
 from typing import Any
 
 from ..domain.entities import EntityInput, EntityType, check_id, default_name
-from ..domain.errors import BadInput, Conflict, NotFound
+from ..domain.errors import AlreadyExists, BadInput, Conflict, NotFound
 from ..domain.lineage import LineageKind
 from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
@@ -32,7 +32,7 @@ from ..domain.registry import (
     check_comment,
 )
 from ..governance.access import READ, WRITE, AccessControl, AccessDenied, Decision, ReadScope
-from ..governance.audit import AuditLog, audit_record
+from ..governance.audit import AuditLog, audit_record, denial_record
 from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store import lineage as lineage_store
@@ -47,6 +47,16 @@ PROMOTIONS = "promotions"
 PROMOTIONS_RESTRICTED = "promotions:restricted"
 OWN_REQUEST = "four-eyes: a principal may not decide its own promotion request"
 MAX_VERSIONS_LISTED = 1_000
+
+
+class PromotionRequired(AccessDenied):
+    """The direct alias move was refused because restricted data lies upstream: a reviewer decides."""
+
+    def __init__(self, denied: AccessDenied) -> None:
+        super().__init__(
+            denied.message, principal=denied.principal, action=denied.action, decision=denied.decision,
+            resource_id=denied.resource_id, resource_type=denied.resource_type, operation="set-alias",
+        )
 
 
 class RegistryService:
@@ -124,11 +134,14 @@ class RegistryService:
             await self._version_of(tx, scope, version_id, "versionId", model_id)
             restricted = await registry_store.restricted_upstream(tx, version_id)
             if restricted:
-                decision = self._require_approval(
-                    principal, restricted, model_id,
-                    f"version {version_id!r} has restricted data upstream ({', '.join(restricted)}): move "
-                    f"{alias!r} with requestPromotion so a governance reviewer approves it",
-                )
+                try:
+                    decision = self._require_approval(
+                        principal, restricted, model_id,
+                        f"version {version_id!r} has restricted data upstream ({', '.join(restricted)}): move "
+                        f"{alias!r} with requestPromotion so a governance reviewer approves it",
+                    )
+                except AccessDenied as denied:
+                    raise PromotionRequired(denied) from None
             current = await registry_store.current_alias(tx, model_id, alias)
             if current is not None and current.version_id == version_id:
                 return current
@@ -157,6 +170,73 @@ class RegistryService:
             return True
 
         return await self._db.write(work)
+
+    async def move_alias(self, principal: Principal, model_id: str, version_id: str, alias: str) -> AliasAssignment | Promotion:
+        """set_alias, or (when restricted data upstream makes it a reviewer's decision) the pending
+        promotion request for it, opened now if there is none: the caller is told which request to
+        have approved (MLflow's alias call answers PERMISSION_DENIED naming it). The refused direct
+        move is audited as a denial, the request as every request is."""
+        try:
+            return await self.set_alias(principal, model_id, version_id, alias)
+        except PromotionRequired as denied:
+            denied.audited = True
+            await self._log.record([denial_record(denied)])
+        pending = await self._db.read(lambda tx: registry_store.pending_promotion(tx, version_id, alias))
+        if pending is not None:
+            return pending
+        return await self.request_promotion(principal, version_id, alias, "requested by moving the alias directly")
+
+    async def create_model(self, principal: Principal, name: str, description: str | None = None) -> Model:
+        """A new MODEL named `name`; ALREADY_EXISTS when there is one (versions create it implicitly)."""
+        decision = self._access.require_type(principal, WRITE, MODEL)
+        item = references.entity_input(
+            MODEL, references.check_qualified_name(name, "name"), description=description, owners=[principal.name]
+        )
+
+        async def work(tx: Tx) -> str:
+            found = (await entity_store.resolve_names(tx, MODEL, [item.qualified_name])).get(item.qualified_name)
+            if found is not None and not found.deleted:
+                raise AlreadyExists(f"name: a model named {item.qualified_name!r} already exists", field="name")
+            model_id = (await entity_store.upsert(tx, MODEL, [item]))[item.qualified_name].id
+            await self._audit(tx, principal, "create-model", decision, model_id, MODEL)
+            return model_id
+
+        model_id = await self._db.write(work)
+        return await self._db.read(lambda tx: registry_store.model(tx, model_id))
+
+    async def version_number(self, principal: Principal, model_id: str, number: int) -> ModelVersion:
+        """The model's version with this number (NOT_FOUND when missing or hidden)."""
+        self._access.require_type(principal, READ, VERSION)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> str | None:
+            await references.one(tx, scope, model_id, MODEL, "modelId")
+            return await registry_store.version_by_number(tx, model_id, number)
+
+        version_id = await self._db.read(work)
+        if version_id is None:
+            raise NotFound(f"version: model {model_id!r} has no version {number}", field="version")
+        return await self.get_version(principal, version_id)
+
+    async def search_models(self, principal: Principal, pattern: str | None, first: int, offset: int) -> Page[Model]:
+        """Models whose name matches `pattern` (a regex built from a LIKE), by name."""
+        check_page_size(first, "max_results", MAX_VERSIONS_LISTED)
+        self._access.require_type(principal, READ, MODEL)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> Page[Model]:
+            total, ids = await registry_store.search_models(
+                tx, pattern, scope.cypher_params(), scope.principal_name or "", offset, first
+            )
+            models = [await registry_store.model(tx, i) for i in ids]
+            return Page(items=[m for m in models if m is not None], offset=offset, total=total)
+
+        page = await self._db.read(work)
+        await self._reads.reads(
+            principal, "search-models", scope, resource_type=MODEL,
+            seen=[Seen(m.id, MODEL, m.classification_names, scope.owns(m.entity.owners)) for m in page.items],
+        )
+        return page
 
     # -- promotions -------------------------------------------------------------------------------
 

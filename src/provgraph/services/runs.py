@@ -11,6 +11,7 @@ and end are audited).
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime
 from collections.abc import Sequence
@@ -18,14 +19,18 @@ from typing import Any
 
 from ..domain.audit import AuditRecord
 from ..domain.entities import DATA_TYPES, EntityInput, EntityRef, EntityType, check_id
-from ..domain.errors import BadInput, Conflict, LimitExceeded, NotFound
+from ..domain.errors import AlreadyExists, BadInput, Conflict, LimitExceeded, NotFound
 from ..domain.lineage import LineageKind
 from ..domain.metrics import MAX_POINTS_READ, MetricAggregate, MetricPoint, MetricSummary, check_metric_name, parse_batches
+from ..domain.run_search import MAX_EXPERIMENTS, MAX_SEARCH_RESULTS, RunSearch
 from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
 from ..domain.runs import (
     ENDED,
     MAX_COMPARE,
+    CodeVersion,
+    DatasetInput,
+    MAX_DATASETS_PER_CALL,
     Hardware,
     Param,
     Run,
@@ -92,6 +97,7 @@ class RunService:
             await entity_store.set_containers(tx, [{"memberId": run.id, "containerId": experiment, "kind": "HAS_RUN"}])
             await run_store.start(tx, run.id, start.code, environment, hardware, start.started_at)
             await run_store.set_tags(tx, run.id, tags)
+            await run_store.record_status(tx, run.id, RunStatus.RUNNING, principal.name, "started")
             await propagation.refresh_after_edges_changed(tx, [experiment], [run.id])
             await self._audit(tx, principal, "start-run", decision, run.id, created, experiment=experiment)
             return run.id
@@ -105,17 +111,45 @@ class RunService:
 
         async def work(tx: Tx) -> list[Param]:
             decision = await self._open(tx, principal, run_id)
-            for wanted, before in await run_store.log_params(tx, run_id, params):
-                if before is not None and (before.type, before.value) != (wanted.type, wanted.value):
-                    raise Conflict(
-                        f"params.{wanted.name}: the run already has {wanted.name} = {before.value!r} ({before.type.value}); "
-                        f"a parameter is set once, so {wanted.value!r} ({wanted.type.value}) is refused",
-                        field=f"params.{wanted.name}",
-                    )
+            await _store_params(tx, run_id, params)
             await self._audit(tx, principal, "log-params", decision, run_id, params=sorted(p.name for p in params))
             return params
 
         return await self._db.write(work)
+
+    async def log_batch(
+        self,
+        principal: Principal,
+        run_id: str,
+        metrics: list[dict[str, Any]],
+        params: dict[str, Any],
+        tags: dict[str, str],
+        name: str | None = None,
+        code: CodeVersion | None = None,
+    ) -> None:
+        """Metrics, parameters and tags in one transaction (MLflow's log-batch, log-metric, log-parameter
+        and set-tag), under the same rules as the separate calls; audited unless it is metrics alone."""
+        batches = parse_batches(metrics, datetime.now(UTC)) if metrics else []
+        parsed = parse_params(params) if params else []
+        tags = parse_tags(tags)
+        if name is not None:
+            references.entity_input(RUN, "name-check", name=name)
+
+        async def work(tx: Tx) -> None:
+            decision = await self._open(tx, principal, run_id)
+            await _store_params(tx, run_id, parsed)
+            await run_store.set_tags(tx, run_id, tags)
+            if name is not None or code is not None:
+                await run_store.update_identity(tx, run_id, name, code or CodeVersion())
+            if batches:
+                await metric_store.append(tx, run_id, batches)
+            if parsed or tags or name is not None:
+                await self._audit(
+                    tx, principal, "log-batch", decision, run_id,
+                    params=sorted(p.name for p in parsed), tags=sorted(tags), metrics=len(batches), name=name,
+                )
+
+        await self._db.write(work)
 
     async def set_tags(self, principal: Principal, run_id: str, raw: Any) -> dict[str, str]:
         tags = parse_tags(raw)
@@ -172,10 +206,158 @@ class RunService:
                     return
                 raise Conflict(f"status: run {run_id!r} already ended {current.value}", field="status")
             await run_store.finish(tx, run_id, status, ended_at, hardware)
+            await run_store.record_status(tx, run_id, status, principal.name, "ended")
             await self._audit(tx, principal, "finish-run", decision, run_id, status=status.value)
 
         await self._db.write(work)
         return await self._db.read(lambda tx: self._one(tx, run_id))
+
+    async def reopen_run(self, principal: Principal, run_id: str) -> Run:
+        """An ended run back to RUNNING, so it can be logged to again (MLflow's log_model reopens the
+        run it logs into). Needs write on the run, like logging; audited with the status it had, and a
+        step of its status history. Reopening a running run changes nothing."""
+
+        async def work(tx: Tx) -> None:
+            decision, current = await self._lock(tx, principal, run_id)
+            if current not in ENDED:
+                return
+            await run_store.reopen(tx, run_id)
+            await run_store.record_status(tx, run_id, RunStatus.RUNNING, principal.name, "reopened")
+            await self._audit(tx, principal, "reopen-run", decision, run_id, previousStatus=current.value)
+
+        await self._db.write(work)
+        return await self._db.read(lambda tx: self._one(tx, run_id))
+
+    # -- experiments and MLflow-shaped calls --------------------------------------------------------
+
+    async def create_experiment(self, principal: Principal, name: str, description: str | None = None) -> str:
+        """A new EXPERIMENT named `name` (its qualifiedName); ALREADY_EXISTS when there is one."""
+        decision = self._access.require_type(principal, WRITE, EntityType.EXPERIMENT)
+        item = references.entity_input(
+            EntityType.EXPERIMENT, references.check_qualified_name(name, "name"), description=description,
+            owners=[principal.name],
+        )
+
+        async def work(tx: Tx) -> str:
+            found = (await entity_store.resolve_names(tx, EntityType.EXPERIMENT, [item.qualified_name])).get(item.qualified_name)
+            if found is not None and not found.deleted:
+                raise AlreadyExists(f"name: an experiment named {item.qualified_name!r} already exists", field="name")
+            experiment = (await entity_store.upsert(tx, EntityType.EXPERIMENT, [item]))[item.qualified_name].id
+            await self._log.append(
+                tx, [audit_record(principal, "create-experiment", decision, experiment, EntityType.EXPERIMENT.label)]
+            )
+            return experiment
+
+        return await self._db.write(work)
+
+    async def log_datasets(self, principal: Principal, run_id: str, datasets: list[DatasetInput]) -> list[str]:
+        """INPUT_TO edges from the datasets (their versions, when a digest is given) the run read.
+
+        A dataset named by its source URI is found or created by reference; in-memory data is a DATASET
+        named `<run qualifiedName>/datasets/<name>`. Creating them needs only write on the run: they
+        record what the run read, never change an existing dataset, and an existing one the caller may
+        not see is linked all the same (the answer is identical, so nothing about it leaks); its
+        classifications then propagate into the run. Each edge keeps the dataset's name, digest and
+        context."""
+        if not datasets:
+            raise BadInput("datasets: give at least one dataset", field="datasets")
+        if len(datasets) > MAX_DATASETS_PER_CALL:
+            raise LimitExceeded(f"datasets: at most {MAX_DATASETS_PER_CALL} per call, got {len(datasets)}", field="datasets")
+
+        async def work(tx: Tx) -> list[str]:
+            await propagation.hold_lock(tx)
+            decision = await self._open(tx, principal, run_id)
+            run_name = await run_store.qualified_name(tx, run_id)
+            created: list[AuditRecord] = []
+            names = [d.source or f"{run_name}/datasets/{d.name}" for d in datasets]
+            for i, name in enumerate(names):
+                references.check_qualified_name(name, f"datasets[{i}].source")
+            owned = {n for n, d in zip(names, datasets) if d.source is None}
+            sets = await self._by_reference(tx, principal, decision, EntityType.DATASET, {n: {} for n in names}, owned, created)
+            wanted = {f"{n}@{d.digest}": d for n, d in zip(names, datasets) if d.digest}
+            versions = await self._by_reference(
+                tx, principal, decision, EntityType.DATASET_VERSION,
+                {v: {"mlflow": {"name": d.name, "digest": d.digest, **d.properties}} for v, d in wanted.items()},
+                {v for v in wanted if v.rsplit("@", 1)[0] in owned}, created,
+            )
+            await entity_store.set_containers(tx, [
+                {"memberId": versions[v], "containerId": sets[v.rsplit("@", 1)[0]], "kind": "HAS_VERSION"}
+                for v in wanted if v in created_names(created, versions)
+            ])
+            sources = [versions[f"{n}@{d.digest}"] if d.digest else sets[n] for n, d in zip(names, datasets)]
+            await lineage_store.link(tx, [(source, run_id, LineageKind.INPUT_TO) for source in dict.fromkeys(sources)])
+            await run_store.set_input_contexts(tx, run_id, [
+                {"sourceId": source, "name": d.name, "digest": d.digest, "context": d.context}
+                for source, d in zip(sources, datasets)
+            ])
+            await propagation.refresh_after_edges_changed(tx, [*sets.values(), *versions.values()], [run_id])
+            await self._audit(tx, principal, "log-inputs", decision, run_id, created, entities=list(dict.fromkeys(sources)))
+            return list(dict.fromkeys(sources))
+
+        return await self._db.write(work)
+
+    async def _by_reference(
+        self,
+        tx: Tx,
+        principal: Principal,
+        decision: Decision,
+        kind: EntityType,
+        wanted: dict[str, dict[str, Any]],
+        owned: set[str],
+        events: list[AuditRecord],
+    ) -> dict[str, str]:
+        """qualifiedName -> id for `wanted` (name -> properties for a new one), creating the missing
+        ones under the run's write decision; those in `owned` are the caller's (in-memory data)."""
+        if not wanted:
+            return {}
+        stored = await entity_store.resolve_names(tx, kind, sorted(wanted))
+        missing = [n for n in wanted if n not in stored or stored[n].deleted]
+        ids = {n: r.id for n, r in stored.items() if n not in missing}
+        if missing:
+            items = [
+                references.entity_input(
+                    kind, n, properties=wanted[n] or None, owners=[principal.name] if n in owned else None
+                )
+                for n in missing
+            ]
+            made = await entity_store.upsert(tx, kind, items)
+            ids.update({n: e.id for n, e in made.items()})
+            events += [
+                audit_record(principal, WRITE, decision, e.id, kind.label, operation="created by reference as a run input")
+                for e in made.values()
+            ]
+        return ids
+
+    async def search(self, principal: Principal, query: RunSearch) -> Page[Run]:
+        """Runs of the experiments passing every condition (domain/run_search.py), in one query."""
+        check_page_size(query.max_results, "max_results", MAX_SEARCH_RESULTS)
+        if len(query.experiment_ids) > MAX_EXPERIMENTS:
+            raise LimitExceeded(f"experiment_ids: at most {MAX_EXPERIMENTS}, got {len(query.experiment_ids)}", field="experiment_ids")
+        for i, experiment_id in enumerate(query.experiment_ids):
+            check_id(experiment_id, f"experiment_ids[{i}]")
+        self._access.require_type(principal, READ, RUN)
+        self._access.require_type(principal, READ, EntityType.EXPERIMENT)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> Page[Run]:
+            shown = await references.visible(tx, scope, query.experiment_ids)
+            experiments = [i for i in query.experiment_ids if i in shown and shown[i].type is EntityType.EXPERIMENT]
+            total, ids = await run_store.search(
+                tx, dataclasses.replace(query, experiment_ids=experiments), scope.cypher_params(), scope.principal_name or ""
+            )
+            runs = await self._many(tx, ids)
+            return Page(items=[runs[i] for i in ids if i in runs], offset=query.offset, total=total)
+
+        page = await self._db.read(work)
+        await self._reads.reads(principal, "search-runs", scope, resource_type=RUN, seen=[_seen(r, scope) for r in page.items])
+        return page
+
+    async def dataset_inputs(self, principal: Principal, run: Run) -> list[dict[str, Any]]:
+        """The datasets MLflow logged as the (already read) run's inputs that the caller may see: a
+        restricted upstream stays hidden even to the run's owner."""
+        scope = await self._access.scope(principal)
+        rows = (await self._db.read(lambda tx: run_store.dataset_inputs(tx, [run.id]))).get(run.id, [])
+        return [r for r in rows if scope.can_see(EntityType.from_label(r["type"]), r["classificationNames"], r["entityId"])]
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -192,7 +374,7 @@ class RunService:
         except references.HiddenEntity as hidden:
             await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, hidden=[hidden.seen])
             raise
-        await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, seen=[_seen(run)])
+        await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, seen=[_seen(run, scope)])
         return run
 
     async def find(self, principal: Principal, run_id: str) -> Run | None:
@@ -236,7 +418,7 @@ class RunService:
         async def work(tx: Tx) -> Page[Run]:
             await references.one(tx, scope, experiment_id, EntityType.EXPERIMENT, "experimentId")
             total, ids = await run_store.page(
-                tx, experiment_id, filters, order, statuses, scope.cypher_params(), offset, first
+                tx, experiment_id, filters, order, statuses, scope.cypher_params(), offset, first, scope.principal_name
             )
             runs = await self._many(tx, ids)
             return Page(items=[runs[i] for i in ids if i in runs], offset=offset, total=total)
@@ -244,7 +426,7 @@ class RunService:
         page = await self._db.read(work)
         await self._reads.reads(
             principal, "runs", scope, resource_id=experiment_id, resource_type=EntityType.EXPERIMENT,
-            seen=[_seen(r) for r in page.items],
+            seen=[_seen(r, scope) for r in page.items],
         )
         return page
 
@@ -272,7 +454,7 @@ class RunService:
             return [found[i] for i in ids]
 
         runs = await self._db.read(work)
-        await self._reads.reads(principal, "compare-runs", scope, resource_type=RUN, seen=[_seen(r) for r in runs])
+        await self._reads.reads(principal, "compare-runs", scope, resource_type=RUN, seen=[_seen(r, scope) for r in runs])
         param_names = sorted({p.name for r in runs for p in r.params})
         metric_names = metrics or sorted({m.name for r in runs for m in r.metrics})
         params = [(name, [next((p.value for p in r.params if p.name == name), None) for r in runs]) for name in param_names]
@@ -289,6 +471,14 @@ class RunService:
             raise references.not_found("runId", run_id, "run")
         decision = self._access.require_write(principal, RUN, state["owners"] or (), run_id)
         return decision, RunStatus(state["status"]) if state["status"] else None
+
+    async def open_for_write(self, tx: Tx, principal: Principal, run_id: str) -> Decision:
+        """For services that write on a run's behalf (artifacts, logged models): its lock, in their tx."""
+        return await self._open(tx, principal, run_id)
+
+    async def check_writable(self, principal: Principal, run_id: str) -> None:
+        """Whether the caller may log to this run now (before bytes are stored on its behalf)."""
+        await self._db.write(lambda tx: self._open(tx, principal, run_id))
 
     async def _open(self, tx: Tx, principal: Principal, run_id: str) -> Decision:
         """Like _lock, and the run must not have ended: logging to an ended run is CONFLICT."""
@@ -357,6 +547,8 @@ class RunService:
     async def _many(self, tx: Tx, ids: list[str], metric_names: list[str] | None = None) -> dict[str, Run]:
         metrics = await metric_store.summaries(tx, ids, metric_names)
         runs = await run_store.details(tx, ids, metrics)
+        history = await run_store.status_history(tx, ids)
+        runs = {i: dataclasses.replace(r, status_history=history.get(i, [])) for i, r in runs.items()}
         return {r.id: r for r in await classification_store.with_classifications(tx, list(runs.values()))}
 
     async def _audit(
@@ -373,6 +565,25 @@ class RunService:
         await self._log.append(tx, [*created, audit_record(principal, action, decision, run_id, RUN.label, **details)])
 
 
-def _seen(run: Run) -> Seen:
-    return Seen(run.id, RUN, run.classification_names)
+def _seen(run: Run, scope: ReadScope) -> Seen:
+    return Seen(run.id, RUN, run.classification_names, scope.owns(run.entity.owners))
 
+
+
+async def _store_params(tx: Tx, run_id: str, params: list[Param]) -> None:
+    """Creates the new parameters; a repeat with the same typed value is a no-op, another is CONFLICT."""
+    if not params:
+        return
+    for wanted, before in await run_store.log_params(tx, run_id, params):
+        if before is not None and (before.type, before.value) != (wanted.type, wanted.value):
+            raise Conflict(
+                f"params.{wanted.name}: the run already has {wanted.name} = {before.value!r} ({before.type.value}); "
+                f"a parameter is set once, so {wanted.value!r} ({wanted.type.value}) is refused",
+                field=f"params.{wanted.name}",
+            )
+
+
+def created_names(events: list[AuditRecord], ids: dict[str, str]) -> set[str]:
+    """The names among `ids` whose entity was created in this call (its audit event is in `events`)."""
+    made = {e.resource_id for e in events}
+    return {n for n, i in ids.items() if i in made}

@@ -16,8 +16,11 @@ from ..domain.runs import (
     RunFilter,
     RunOrder,
     RunStatus,
+    StatusChange,
 )
+from ..domain.run_search import RunSearch
 from .database import Tx
+from ..domain.entities import Entity
 from .entities import entity_from_record
 
 
@@ -116,6 +119,7 @@ async def page(
     visibility: dict[str, list[str]],
     skip: int,
     limit: int,
+    owner: str | None = None,
 ) -> tuple[int, list[str]]:
     order_kind = "METRIC" if order.metric else "PARAM" if order.param else "STARTED"
     record = await tx.single(
@@ -134,8 +138,77 @@ async def page(
         descending=order.direction.value == "DESC",
         grantedIds=visibility["grantedIds"],
         hiddenClassifications=visibility["hiddenClassifications"],
+        owner=owner,
         skip=skip,
         limit=limit,
     )
     return record["total"], list(record["page"])
 
+
+
+async def record_status(tx: Tx, run_id: str, status: RunStatus, principal: str, reason: str) -> None:
+    await tx.single("record_run_status", runId=run_id, status=status.value, principal=principal, reason=reason)
+
+
+async def status_history(tx: Tx, ids: list[str]) -> dict[str, list[StatusChange]]:
+    records = await tx.records("run_status_history", ids=ids)
+    return {
+        r["id"]: [StatusChange(RunStatus(s["status"]), s["at"], s["by"], s["reason"]) for s in r["history"]]
+        for r in records
+    }
+
+
+async def reopen(tx: Tx, run_id: str) -> None:
+    await tx.single("reopen_run", runId=run_id)
+
+
+async def update_identity(tx: Tx, run_id: str, name: str | None, code: CodeVersion) -> None:
+    await tx.single(
+        "update_run_identity",
+        runId=run_id,
+        name=name,
+        code={"commit": code.commit, "repoUrl": code.repo_url, "branch": code.branch},
+    )
+
+
+async def set_input_contexts(tx: Tx, run_id: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await tx.single("set_input_contexts", runId=run_id, rows=rows)
+
+
+async def dataset_inputs(tx: Tx, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for r in await tx.records("run_dataset_inputs", ids=ids):
+        found.setdefault(r["runId"], []).append(r)
+    return found
+
+
+async def search(tx: Tx, query: RunSearch, visibility: dict[str, list[str]], owner: str) -> tuple[int, list[str]]:
+    order = query.order
+    record = await tx.single(
+        "search_runs",
+        experimentIds=query.experiment_ids,
+        conditions=[c.row() for c in query.conditions],
+        orderField=order.field.value if order else None,
+        orderKey=order.key if order else None,
+        descending=order.descending if order else True,
+        grantedIds=visibility["grantedIds"],
+        hiddenClassifications=visibility["hiddenClassifications"],
+        owner=owner,
+        skip=query.offset,
+        limit=query.max_results,
+    )
+    return record["total"], list(record["page"])
+
+
+async def qualified_name(tx: Tx, run_id: str) -> str:
+    return (await tx.single("run_qualified_name", runId=run_id))["qualifiedName"]
+
+
+async def logged_models(
+    tx: Tx, experiment_ids: list[str], visibility: dict[str, list[str]], owner: str, limit: int
+) -> list[Entity]:
+    records = await tx.records(
+        "logged_models_of_experiments", experimentIds=experiment_ids, limit=limit, owner=owner, **visibility
+    )
+    return [entity_from_record(r["entity"]) for r in records]
