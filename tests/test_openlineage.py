@@ -409,7 +409,6 @@ BAD_EVENTS = {
     ),
     "facet not an object": (event("START", "10:00:00", inputs=[{**orders(), "facets": {"dataSource": "postgres"}}]), "inputs[0].facets.dataSource"),
     "dataSource uri not a string": (event("START", "10:00:00", inputs=[{**orders(), "facets": {"dataSource": {"uri": 5432}}}]), "inputs[0].facets.dataSource.uri"),
-    "a DatasetEvent": ({"eventTime": "2026-03-01T10:00:00Z", "producer": "p", "dataset": {"namespace": "n", "name": "d"}}, "run"),
 }
 
 

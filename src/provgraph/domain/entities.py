@@ -223,6 +223,7 @@ class Entity(BaseModel):
     description: str | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
     owners: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)  # other qualifiedNames of it (OpenLineage symlinks)
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None

@@ -53,7 +53,7 @@ class Services:
             entities=record_denials(EntityService(db, access), log),
             ingest=record_denials(IngestService(db, access), log),
             lineage=record_denials(LineageService(db, access), log),
-            openlineage=record_denials(OpenLineageService(db, access), log),
+            openlineage=record_denials(OpenLineageService(db, access, log), log),
             principals=record_denials(PrincipalService(db, access, log), log),
             grants=record_denials(GrantService(db, access, log), log),
             audit=record_denials(AuditService(db, access, log), log),
