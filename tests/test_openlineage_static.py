@@ -35,7 +35,7 @@ from .graph import count_entities, live_edges
 from .lineage_graph import IMPACT, LINEAGE
 from .live_server import live_server_url  # noqa: F401  (fixture)
 from .test_audit import events
-from .test_openlineage import CLEAN, ORDERS, PIPELINE, _graph, entity, ol_client, post, recorded
+from .test_openlineage import CLEAN, ORDERS, PIPELINE, _graph, assert_rejected, entity, ol_client, post, recorded
 
 CUSTOMERS = "postgres://db:5432/shop.customers"
 SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/"
@@ -320,13 +320,7 @@ BAD_EVENTS = {
 
 @pytest.mark.parametrize("case", BAD_EVENTS)
 def test_bad_job_and_dataset_events_are_400_naming_the_field_and_write_nothing(http, neo4j_driver, case):
-    body, field = BAD_EVENTS[case]
-    response = post(http, body)
-    assert response.status_code == 400, response.text
-    [error] = response.json()["errors"]
-    assert error["extensions"] == {"code": "BAD_INPUT", "field": field}
-    assert error["message"].startswith(f"{field}: ")
-    assert count_entities(neo4j_driver) == 0
+    assert_rejected(http, neo4j_driver, *BAD_EVENTS[case])
 
 
 def test_owners_past_the_limit_with_those_set_by_hand_are_400_and_roll_back(http, admin, neo4j_driver):
@@ -338,3 +332,15 @@ def test_owners_past_the_limit_with_those_set_by_hand_are_400_and_roll_back(http
     assert response.json()["errors"][0]["extensions"] == {"code": "BAD_INPUT", "field": "dataset.facets.ownership.owners"}
     orders = by_name(admin, "DATASET", ORDERS)
     assert (len(orders["owners"]), orders["description"]) == (60, None)
+
+
+def test_lineage_may_be_declared_through_a_pipeline_by_hand_too(admin, neo4j_driver):
+    [orders, job] = admin.data(
+        "mutation($in: [EntityInput!]!) { upsertEntities(input: $in) { id } }",
+        {"in": [{"type": "DATASET", "qualifiedName": ORDERS}, {"type": "PIPELINE", "qualifiedName": PIPELINE}]},
+    )["upsertEntities"]
+    edge = admin.data(
+        "mutation($s: ID!, $t: ID!) { linkLineage(sourceId: $s, targetId: $t) { type } }", {"s": orders["id"], "t": job["id"]}
+    )["linkLineage"]
+    assert edge["type"] == "INPUT_TO"
+    assert live_edges(neo4j_driver) == {(ORDERS, "INPUT_TO", PIPELINE)}

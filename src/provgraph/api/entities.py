@@ -171,7 +171,7 @@ class EntityQuery:
         entity = await ctx.services.entities.find(ctx.principal, str(id))
         return Entity.of(entity) if entity else None
 
-    @strawberry.field(description="An entity by type and qualified name.")
+    @strawberry.field(description="An entity by type and qualified name, or else by one of its aliases.")
     async def entity_by_name(self, info: Info, type: EntityType, qualified_name: str) -> Entity | None:
         ctx = info.context
         entity = await ctx.services.entities.get_by_name(ctx.principal, type, qualified_name)

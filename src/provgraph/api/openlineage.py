@@ -1,7 +1,8 @@
 """OpenLineage at the edge: `POST /api/v1/lineage` (the path Marquez uses, so the stock `openlineage-python`
-HTTP transport works unchanged), the wire model of the spec's JSON, and its mapping to a domain RunReport.
+HTTP transport works unchanged), the wire model of the spec's JSON, and its mapping to domain reports.
 
-The wire model stays here (Marquez style, DESIGN 8); services/openlineage.py only sees RunReports.
+The wire model stays here (Marquez style, DESIGN 8); services/openlineage.py only sees the domain reports
+(RunReport, JobReport, DatasetEventReport).
 
 **Naming.** OpenLineage names a dataset by (namespace, name); provgraph by one qualifiedName:
 
@@ -298,14 +299,6 @@ def event_kind(data: dict[str, Any]) -> str:
 
 def _kind_with(key: str) -> str:
     return {"run": "RunEvent", "dataset": "DatasetEvent", "job": "RunEvent or JobEvent"}.get(key, "RunEvent or JobEvent")
-
-
-def parse_run_event(body: bytes | str) -> RunReport:
-    """One RunEvent as JSON text -> a RunReport (tests and tools that only send runs)."""
-    report = parse_event(body)
-    if not isinstance(report, RunReport):
-        raise BadInput("run: is required (expected a RunEvent)", field="run")
-    return report
 
 
 def to_run_report(event: RunEvent) -> RunReport:

@@ -54,10 +54,9 @@ from ..governance.audit import AuditLog
 from ..store import lineage as lineage_store
 from ..store.database import Database, Tx
 from . import propagation
-from .openlineage_write import Emitter, EventWrite, feature_name
+from .openlineage_write import Emitter, EventWrite
 
 T = EntityType
-__all__ = ["OpenLineageService", "feature_name"]
 
 
 class OpenLineageService:
