@@ -72,7 +72,7 @@ RETURN e {.*, type: '__TYPE__'} AS entity
 // Full-text hits, live only, optionally of some types, best first. Every search query keeps only what
 // the caller's ReadScope lets it see ($readableTypes, $hiddenClassifications, $grantedIds: see
 // governance/access.py), inside the query, so totals and pages never count a hidden entity.
-CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node AS e, score
+CALL db.index.fulltext.queryNodes('entity_text', $query) YIELD node AS e, score
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
   AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
@@ -85,7 +85,7 @@ ORDER BY score DESC, e.qualifiedName ASC, e.id ASC
 SKIP $skip LIMIT $limit
 
 // name: search_text_count
-CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node AS e
+CALL db.index.fulltext.queryNodes('entity_text', $query) YIELD node AS e
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
   AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
@@ -136,6 +136,20 @@ RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity,
 
 // name: get_entity_by_name_in_scope
 MATCH (e:__TYPE__ {qualifiedName: $qualifiedName})
+RETURN e {.*, type: '__TYPE__'} AS entity,
+       coalesce(e.classificationNames, []) AS classificationNames,
+       e.id IN $grantedIds
+       OR (any(l IN labels(e) WHERE l IN $readableTypes)
+           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)) AS visible
+
+// name: get_entity_by_alias_in_scope
+// The entity of this type that has $qualifiedName among its aliases (OpenLineage symlinks), for
+// entityByName when no entity has it as its own name. $aliasQuery (services/entities.py) asks the
+// full-text index for the alias's words in `aliases`; the exact match is checked here. Should two
+// entities claim the same alias, the live one first, then the smaller qualifiedName, answers.
+CALL db.index.fulltext.queryNodes('entity_text', $aliasQuery) YIELD node AS e
+WHERE e:__TYPE__ AND $qualifiedName IN coalesce(e.aliases, [])
+WITH e ORDER BY e.deletedAt IS NOT NULL, e.qualifiedName LIMIT 1
 RETURN e {.*, type: '__TYPE__'} AS entity,
        coalesce(e.classificationNames, []) AS classificationNames,
        e.id IN $grantedIds

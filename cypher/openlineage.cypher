@@ -10,7 +10,8 @@ UNWIND $ids AS id
 MATCH (e:Entity {id: id})
 SET e.openlineageLock = true
 REMOVE e.openlineageLock
-RETURN e.id AS id, e.properties AS properties, e.description AS description, e.openlineageVersions AS versions
+RETURN e.id AS id, e.properties AS properties, e.description AS description, e.openlineageVersions AS versions,
+       e.owners AS owners, e.aliases AS aliases
 
 // name: openlineage_set_versions
 UNWIND $rows AS row
@@ -51,11 +52,30 @@ SET r.blockedClassifications = CASE
 RETURN startNode(r).id AS source, endNode(r).id AS target, created, newlyMasking
 
 // name: openlineage_set_descriptions
-// A Feature's description exactly as its winning schema report gives it: null clears it, which the
-// ordinary upsert (omitted means keep) cannot do. updatedAt moves only on a real change.
+// A description exactly as its winning report gives it (a Feature's schema field, a dataset's or job's
+// documentation facet): null clears it, which the ordinary upsert (omitted means keep) cannot do.
+// updatedAt moves only on a real change.
 UNWIND $rows AS row
-MATCH (e:Feature {id: row.id})
+MATCH (e:Entity {id: row.id})
 WITH e, row
 WHERE coalesce(e.description, '') <> coalesce(row.description, '')
 SET e.description = row.description, e.updatedAt = $now
 RETURN count(e) AS updated
+
+// name: openlineage_set_aliases
+// A dataset's other names (the symlinks facet's identifiers, as qualifiedNames), exactly as its winning
+// report gives them. `aliases` is covered by the full-text index (schema.cypher), which `search` and the
+// entityByName fallback (entities.cypher) use.
+UNWIND $rows AS row
+MATCH (e:Entity {id: row.id})
+WITH e, row
+WHERE coalesce(e.aliases, []) <> row.aliases
+SET e.aliases = row.aliases, e.updatedAt = $now
+RETURN count(e) AS updated
+
+// name: openlineage_direct_classifications
+// The classifications each entity holds directly (tags only add those it does not hold yet).
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+OPTIONAL MATCH (e)-[:CLASSIFIED_AS]->(a:Assignment)
+RETURN e.id AS id, collect(a.name) AS names

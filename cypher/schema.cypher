@@ -40,10 +40,16 @@ CREATE CONSTRAINT artifact_qualified_name IF NOT EXISTS FOR (e:Artifact) REQUIRE
 // name: schema_entity_updated
 CREATE INDEX entity_updated_at IF NOT EXISTS FOR (e:Entity) ON (e.updatedAt)
 
-// name: schema_entity_search
+// name: schema_entity_text
 // The 'simple' analyzer splits on every non-letter, so `customer_churn_v2` is found by "churn".
-CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.qualifiedName, e.description]
+// `aliases` (a list: a dataset's other names, from OpenLineage's symlinks facet) makes search find a
+// dataset by any of its names, and is how entityByName finds one by an alias.
+CREATE FULLTEXT INDEX entity_text IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.qualifiedName, e.description, e.aliases]
 OPTIONS {indexConfig: {`fulltext.analyzer`: 'simple'}}
+
+// name: schema_drop_entity_search
+// entity_text replaced it (it did not cover aliases); a store made before keeps no stale copy.
+DROP INDEX entity_search IF EXISTS
 
 // name: schema_principal_name
 CREATE CONSTRAINT principal_name IF NOT EXISTS FOR (p:Principal) REQUIRE p.name IS UNIQUE

@@ -1,4 +1,4 @@
-"""`provgraph ingest openlineage FILE`: OpenLineage RunEvents from a JSON-lines file (one event per line,
+"""`provgraph ingest openlineage FILE`: OpenLineage events (run, job and dataset) from a JSON-lines file (one event per line,
 as the client's file transport or a Marquez export writes them), with a progress bar.
 
 Every event goes through the same parsing (api/openlineage.py) and the same service, authorization
@@ -20,7 +20,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .api.openlineage import MAX_EVENT_BYTES, parse_run_event
+from .api.openlineage import MAX_EVENT_BYTES, parse_event
 from .domain.errors import BadInput, Conflict, LimitExceeded
 from .domain.principals import Principal
 from .services.principals import BOOTSTRAP_ADMIN
@@ -49,7 +49,7 @@ async def ingest_openlineage_file(
         try:
             if len(line) > MAX_EVENT_BYTES:
                 raise LimitExceeded(f"an OpenLineage event may be at most {MAX_EVENT_BYTES} bytes", field="body")
-            await services.openlineage.record_run_event(principal, parse_run_event(line))
+            await services.openlineage.record(principal, parse_event(line))
             summary.recorded += 1
         except _PER_EVENT as error:
             summary.failed += 1
@@ -91,8 +91,8 @@ def add_ingest_parser(commands: argparse._SubParsersAction) -> None:
     """Registers `ingest openlineage FILE` on the CLI's subcommands."""
     ingest = commands.add_parser("ingest", help="load lineage recorded elsewhere")
     sources = ingest.add_subparsers(title="sources")
-    openlineage = sources.add_parser("openlineage", help="OpenLineage RunEvents from a JSON-lines file")
-    openlineage.add_argument("file", type=Path, help="one RunEvent JSON object per line")
+    openlineage = sources.add_parser("openlineage", help="OpenLineage events (run, job, dataset) from a JSON-lines file")
+    openlineage.add_argument("file", type=Path, help="one event JSON object per line")
     openlineage.add_argument("--concurrency", type=int, default=4, help="events recorded at once (default 4)")
     openlineage.add_argument("--no-progress", action="store_true", help="no progress bar")
     openlineage.set_defaults(run=run_ingest)

@@ -49,6 +49,10 @@ class Entity:
     description: str | None
     properties: JSON
     owners: list[str]
+    aliases: list[str] = strawberry.field(
+        description="Other qualifiedNames of the same entity (a dataset's OpenLineage symlinks); "
+        "entityByName and search find it by them too."
+    )
     classifications: list[ClassificationAssignment]
     created_at: datetime
     updated_at: datetime
@@ -64,6 +68,7 @@ class Entity:
             description=e.description,
             properties=e.properties,
             owners=e.owners,
+            aliases=e.aliases,
             classifications=[ClassificationAssignment.of(a) for a in e.classifications],
             created_at=e.created_at,
             updated_at=e.updated_at,
@@ -166,7 +171,7 @@ class EntityQuery:
         entity = await ctx.services.entities.find(ctx.principal, str(id))
         return Entity.of(entity) if entity else None
 
-    @strawberry.field(description="An entity by type and qualified name.")
+    @strawberry.field(description="An entity by type and qualified name, or else by one of its aliases.")
     async def entity_by_name(self, info: Info, type: EntityType, qualified_name: str) -> Entity | None:
         ctx = info.context
         entity = await ctx.services.entities.get_by_name(ctx.principal, type, qualified_name)

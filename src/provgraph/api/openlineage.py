@@ -1,7 +1,8 @@
 """OpenLineage at the edge: `POST /api/v1/lineage` (the path Marquez uses, so the stock `openlineage-python`
-HTTP transport works unchanged), the wire model of the spec's JSON, and its mapping to a domain RunReport.
+HTTP transport works unchanged), the wire model of the spec's JSON, and its mapping to domain reports.
 
-The wire model stays here (Marquez style, DESIGN 8); services/openlineage.py only sees RunReports.
+The wire model stays here (Marquez style, DESIGN 8); services/openlineage.py only sees the domain reports
+(RunReport, JobReport, DatasetEventReport).
 
 **Naming.** OpenLineage names a dataset by (namespace, name); provgraph by one qualifiedName:
 
@@ -15,9 +16,24 @@ A job is a Pipeline named the same way from its (namespace, name); a run is a Pi
 qualifiedName is its runId (lower-case UUID); a schema field is a Feature `{dataset qualifiedName}#{field}`
 (nested fields dotted: `address.city`). Case is kept: names are case-sensitive in most stores.
 
-**What is accepted.** One RunEvent per request, as a JSON object (optionally gzip-encoded, as the
-client's `compression: gzip` sends it), at most 5 MiB. Facets must be JSON objects; `schema`,
-`columnLineage` and `dataSource` are checked against the spec's shapes, other facets are kept as given.
+**What is accepted.** One event per request, as a JSON object (optionally gzip-encoded, as the client's
+`compression: gzip` sends it), at most 5 MiB: a RunEvent, a JobEvent (a job's declared inputs and
+outputs, no run) or a DatasetEvent (one dataset's facets). The kind is the one its `schemaURL` names
+(`.../OpenLineage.json#/$defs/JobEvent`), or else the one its shape says: `run` makes a RunEvent,
+`dataset` a DatasetEvent, `job` alone a JobEvent. A JobEvent with a `run`, or a DatasetEvent with a
+`job`, `run`, `inputs` or `outputs`, is refused rather than half-read. Each event lists at most
+1,000 inputs and 1,000 outputs. Facets must be JSON objects; `schema`, `columnLineage`, `dataSource`,
+`documentation`, `ownership`, `symlinks` and `tags` are checked against the spec's shapes (and sizes),
+other facets are kept as given.
+
+**Facets that change the entity**, besides being kept in its `properties.facets`: on a dataset (any
+event kind) `schema` makes Features, `columnLineage` DERIVES edges, `documentation` the description,
+`ownership` the owners (names as given, e.g. `team:data`), `symlinks` its aliases (other names of the
+same dataset, found by `search` and `entityByName`) and `tags` classifications: a tag whose key names a
+defined classification (`{"key": "pii", "value": "true"}`; value `false` says it is not), or whose key
+is `classification` and value names one (`{"key": "classification", "value": "PII"}`), classifies the
+dataset, or with `field` that field's Feature. Other tags stay plain tags in the facet. On a job,
+`documentation` and `ownership` likewise describe and own the Pipeline.
 Errors are `{"errors": [{"message", "extensions": {"code", "field"}}]}` with 400 (BAD_INPUT), 401, 403,
 413 (LIMIT_EXCEEDED) or 503; success is 201 with a short summary of what the event touched.
 """
@@ -37,15 +53,25 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..domain.entities import MAX_QUALIFIED_NAME
+from ..domain.classifications import check_classification_name
+from ..domain.entities import MAX_DESCRIPTION, MAX_NAME, MAX_OWNERS, MAX_QUALIFIED_NAME
 from ..domain.errors import BadInput, LimitExceeded, ProvgraphError
 from ..domain.run_reports import (
+    MAX_ALIASES,
+    MAX_EVENT_DATASETS,
+    MAX_TAGS,
+    DatasetEventReport,
+    DatasetEventResult,
     DatasetReport,
     FieldDerivation,
     FieldReport,
+    JobReport,
+    JobReportResult,
+    LineageReport,
     RunPhase,
     RunReport,
     RunReportResult,
+    TagReport,
 )
 from ..domain.validation import parse
 from . import json_bodies
@@ -54,7 +80,9 @@ from .auth import error_body
 MAX_EVENT_BYTES = 5 * 1024 * 1024
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+OwnerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME)]
 Facets = dict[str, dict[str, Any]]
+EVENT_KINDS = ("RunEvent", "JobEvent", "DatasetEvent")
 
 
 # -- the wire model (OpenLineage spec 2-0-2 and its facets) --------------------------------------------
@@ -113,15 +141,10 @@ class OutputDataset(Dataset):
     output_facets: Facets | None = Field(default=None, alias="outputFacets")
 
 
-class RunEvent(_Wire):
+class _Event(_Wire):
     event_time: str = Field(alias="eventTime")
-    event_type: EventType | None = Field(default=None, alias="eventType")  # optional in the spec: OTHER
     producer: str | None = None
     schema_url: str | None = Field(default=None, alias="schemaURL")
-    run: Run
-    job: Job
-    inputs: list[InputDataset] | None = None
-    outputs: list[OutputDataset] | None = None
 
     @field_validator("event_time")
     @classmethod
@@ -137,6 +160,24 @@ class RunEvent(_Wire):
     @property
     def moment(self) -> datetime:
         return datetime.fromisoformat(self.event_time)
+
+
+class RunEvent(_Event):
+    event_type: EventType | None = Field(default=None, alias="eventType")  # optional in the spec: OTHER
+    run: Run
+    job: Job
+    inputs: list[InputDataset] | None = Field(default=None, max_length=MAX_EVENT_DATASETS)
+    outputs: list[OutputDataset] | None = Field(default=None, max_length=MAX_EVENT_DATASETS)
+
+
+class JobEvent(_Event):
+    job: Job
+    inputs: list[InputDataset] | None = Field(default=None, max_length=MAX_EVENT_DATASETS)
+    outputs: list[OutputDataset] | None = Field(default=None, max_length=MAX_EVENT_DATASETS)
+
+
+class DatasetEvent(_Event):
+    dataset: Dataset
 
 
 class SchemaField(_StrictWire):
@@ -181,6 +222,41 @@ class DataSourceFacet(_StrictWire):
     uri: str | None = None
 
 
+class DocumentationFacet(_StrictWire):
+    description: str = Field(max_length=MAX_DESCRIPTION)
+    content_type: str | None = Field(default=None, alias="contentType")
+
+
+class Owner(_StrictWire):
+    name: OwnerName
+    type: str | None = None
+
+
+class OwnershipFacet(_StrictWire):
+    owners: list[Owner] | None = Field(default=None, max_length=MAX_OWNERS)
+
+
+class SymlinkIdentifier(_StrictWire):
+    namespace: NonBlank
+    name: NonBlank
+    type: str
+
+
+class SymlinksFacet(_StrictWire):
+    identifiers: list[SymlinkIdentifier] | None = Field(default=None, max_length=MAX_ALIASES)
+
+
+class Tag(_StrictWire):
+    key: NonBlank
+    value: str
+    source: str | None = None
+    field: str | None = None
+
+
+class TagsFacet(_StrictWire):
+    tags: list[Tag] | None = Field(default=None, max_length=MAX_TAGS)
+
+
 # -- wire -> domain ------------------------------------------------------------------------------------
 
 
@@ -189,27 +265,48 @@ def qualified_name(namespace: str, name: str) -> str:
     return namespace.strip().rstrip("/") + "/" + name.strip().lstrip("/")
 
 
-def parse_run_event(body: bytes | str, loads: Callable[[bytes | str], Any] = json_bodies.loads) -> RunReport:
-    """One RunEvent as JSON text -> a RunReport, or BAD_INPUT naming the offending field."""
+def parse_event(body: bytes | str, loads: Callable[[bytes | str], Any] = json_bodies.loads) -> LineageReport:
+    """One event as JSON text -> its report, or BAD_INPUT naming the offending field."""
     try:
         data = loads(body)
     except ValueError as exc:
         raise BadInput(f"body: invalid JSON: {exc}", field="body") from None
     if not isinstance(data, dict):
-        raise BadInput(f"body: expected one RunEvent as a JSON object, got a JSON {type(data).__name__}", field="body")
-    if "run" not in data:
-        raise BadInput(
-            "run: is required (provgraph records RunEvents; a DatasetEvent or JobEvent is not accepted)", field="run"
-        )
-    return to_run_report(parse(RunEvent, data, ""))
+        raise BadInput(f"body: expected one OpenLineage event as a JSON object, got a JSON {type(data).__name__}", field="body")
+    kind = event_kind(data)
+    if kind == "RunEvent":
+        return to_run_report(parse(RunEvent, data, ""))
+    if kind == "JobEvent":
+        return to_job_report(parse(JobEvent, data, ""))
+    return to_dataset_event_report(parse(DatasetEvent, data, ""))
+
+
+def event_kind(data: dict[str, Any]) -> str:
+    """RunEvent, JobEvent or DatasetEvent: the kind `schemaURL` names, or else the event's shape says.
+    Keys that belong to another kind are refused: reading only part of an event would lose the rest."""
+    url = data.get("schemaURL")
+    named = url.rsplit("/", 1)[-1] if isinstance(url, str) and "#" in url else None
+    kind = named if named in EVENT_KINDS else "RunEvent" if "run" in data else "DatasetEvent" if "dataset" in data else "JobEvent"
+    required, foreign = {
+        "RunEvent": ("run", ("dataset",)),
+        "JobEvent": ("job", ("run", "dataset")),
+        "DatasetEvent": ("dataset", ("run", "job", "inputs", "outputs")),
+    }[kind]
+    for key in foreign:
+        if key in data:
+            raise BadInput(f"{key}: a {kind} has no {key} (send it in a {_kind_with(key)})", field=key)
+    if required not in data:
+        raise BadInput(f"{required}: is required in a {kind}", field=required)
+    return kind
+
+
+def _kind_with(key: str) -> str:
+    return {"run": "RunEvent", "dataset": "DatasetEvent", "job": "RunEvent or JobEvent"}.get(key, "RunEvent or JobEvent")
 
 
 def to_run_report(event: RunEvent) -> RunReport:
     job_qn = _checked_name(event.job.namespace, event.job.name, "job")
-    sources: dict[str, DatasetReport] = {}  # datasets column lineage reads from, by qualifiedName
-    inputs = tuple(_dataset(d, f"inputs[{i}]", d.input_facets, sources) for i, d in enumerate(event.inputs or []))
-    outputs = tuple(_dataset(d, f"outputs[{i}]", d.output_facets, sources) for i, d in enumerate(event.outputs or []))
-    listed = {d.qualified_name for d in inputs + outputs}
+    inputs, outputs, referenced = _datasets(event.inputs or [], event.outputs or [])
     return RunReport(
         run_id=event.run.run_id,
         phase=RunPhase(event.event_type.value) if event.event_type else RunPhase.OTHER,
@@ -221,8 +318,46 @@ def to_run_report(event: RunEvent) -> RunReport:
         run_facets=event.run.facets or {},
         inputs=inputs,
         outputs=outputs,
-        referenced=tuple(sources[qn] for qn in sorted(sources) if qn not in listed),
+        referenced=referenced,
+        job_facts=_facts(event.job.facets or {}, "job.facets", ("documentation", "ownership")),
     )
+
+
+def to_job_report(event: JobEvent) -> JobReport:
+    job_qn = _checked_name(event.job.namespace, event.job.name, "job")
+    inputs, outputs, referenced = _datasets(event.inputs or [], event.outputs or [])
+    return JobReport(
+        event_time=event.moment,
+        job_qualified_name=job_qn,
+        job_name=event.job.name,
+        job_namespace=event.job.namespace,
+        job_facets=event.job.facets or {},
+        inputs=inputs,
+        outputs=outputs,
+        referenced=referenced,
+        job_facts=_facts(event.job.facets or {}, "job.facets", ("documentation", "ownership")),
+    )
+
+
+def to_dataset_event_report(event: DatasetEvent) -> DatasetEventReport:
+    sources: dict[str, DatasetReport] = {}
+    dataset = _dataset(event.dataset, "dataset", None, sources)
+    return DatasetEventReport(
+        event_time=event.moment,
+        dataset=dataset,
+        referenced=tuple(sources[qn] for qn in sorted(sources) if qn != dataset.qualified_name),
+    )
+
+
+def _datasets(
+    inputs: list[InputDataset], outputs: list[OutputDataset]
+) -> tuple[tuple[DatasetReport, ...], tuple[DatasetReport, ...], tuple[DatasetReport, ...]]:
+    """An event's inputs and outputs, and the datasets only its column lineage names."""
+    sources: dict[str, DatasetReport] = {}  # datasets column lineage reads from, by qualifiedName
+    ins = tuple(_dataset(d, f"inputs[{i}]", d.input_facets, sources) for i, d in enumerate(inputs))
+    outs = tuple(_dataset(d, f"outputs[{i}]", d.output_facets, sources) for i, d in enumerate(outputs))
+    listed = {d.qualified_name for d in ins + outs}
+    return ins, outs, tuple(sources[qn] for qn in sorted(sources) if qn not in listed)
 
 
 def _checked_name(namespace: str, name: str, where: str) -> str:
@@ -251,6 +386,8 @@ def _dataset(
         derivations = tuple(_derivations(lineage, qn, f"{where}.facets.columnLineage.fields", sources))
     if "dataSource" in facets:
         parse(DataSourceFacet, facets["dataSource"], f"{where}.facets.dataSource")
+    facts = _facts(facets, f"{where}.facets", ("documentation", "ownership", "symlinks"), qn)
+    tags = _tags(facets.get("tags"), f"{where}.facets.tags", qn)
     return DatasetReport(
         qualified_name=qn,
         name=dataset.name,
@@ -260,7 +397,62 @@ def _dataset(
         run_facets=run_facets or {},
         fields=fields,
         derivations=derivations,
+        facts=facts,
+        tags=tags,
     )
+
+
+def _retracted(facet: dict[str, Any]) -> bool:
+    return facet.get("_deleted") is True
+
+
+def _facts(facets: Facets, where: str, names: tuple[str, ...], own_name: str | None = None) -> dict[str, Any]:
+    """What the documentation, ownership and symlinks facets among `facets` state (domain FACT_FACETS)."""
+    facts: dict[str, Any] = {}
+    if "documentation" in names and "documentation" in facets:
+        facet = facets["documentation"]
+        facts["documentation"] = None if _retracted(facet) else (
+            parse(DocumentationFacet, facet, f"{where}.documentation").description.strip() or None
+        )
+    if "ownership" in names and "ownership" in facets:
+        facet = facets["ownership"]
+        owners = [] if _retracted(facet) else parse(OwnershipFacet, facet, f"{where}.ownership").owners or []
+        facts["ownership"] = None if _retracted(facet) else tuple(sorted({o.name for o in owners}))
+    if "symlinks" in names and "symlinks" in facets:
+        facet = facets["symlinks"]
+        if _retracted(facet):
+            facts["symlinks"] = None
+        else:
+            identifiers = parse(SymlinksFacet, facet, f"{where}.symlinks").identifiers or []
+            aliases = {
+                _checked_name(i.namespace, i.name, f"{where}.symlinks.identifiers[{index}]")
+                for index, i in enumerate(identifiers)
+            }
+            facts["symlinks"] = tuple(sorted(aliases - {own_name}))
+    return facts
+
+
+def _tags(facet: dict[str, Any] | None, where: str, dataset_qn: str) -> tuple[TagReport, ...]:
+    """The tags that may name a classification: key `pii` (value anything but `false`), or key
+    `classification` with value `PII`; upper-cased, on the dataset or, with `field`, that field."""
+    if facet is None or _retracted(facet):
+        return ()
+    found = []
+    for index, tag in enumerate(parse(TagsFacet, facet, where).tags or []):
+        tag_where = f"{where}.tags[{index}]"
+        named = tag.value if tag.key.lower() == "classification" else tag.key
+        if tag.key.lower() != "classification" and tag.value.strip().lower() == "false":
+            continue
+        name = named.strip().upper()
+        try:
+            check_classification_name(name)
+        except BadInput:
+            continue  # cannot name a classification: a plain tag
+        column = (tag.field or "").strip() or None
+        if column is not None:
+            _check_field(dataset_qn, column, f"{tag_where}.field")
+        found.append(TagReport(classification=name, field=column, where=tag_where))
+    return tuple(found)
 
 
 def _flatten(fields: list[SchemaField], prefix: str, where: str, dataset_qn: str) -> list[FieldReport]:
@@ -344,27 +536,37 @@ async def read_body(request: Request, limit: int = MAX_EVENT_BYTES) -> bytes:
     return inflated
 
 
-def summary(result: RunReportResult) -> dict[str, Any]:
-    return {
+def summary(result: RunReportResult | JobReportResult | DatasetEventResult) -> dict[str, Any]:
+    if isinstance(result, DatasetEventResult):
+        return {
+            "dataset": {"id": result.dataset_id, "qualifiedName": result.dataset_qualified_name},
+            "features": result.features,
+            "columnLineageEdges": result.column_lineage_edges,
+            "classified": list(result.classified),
+        }
+    shared = {
         "pipeline": {"id": result.pipeline_id, "qualifiedName": result.pipeline_qualified_name},
-        "run": {"id": result.run_id, "qualifiedName": result.run_qualified_name, "state": result.state},
         "inputs": list(result.inputs),
         "outputs": list(result.outputs),
         "features": result.features,
         "columnLineageEdges": result.column_lineage_edges,
+        "classified": list(result.classified),
     }
+    if isinstance(result, JobReportResult):
+        return {**shared, "declared": result.replaced}
+    return {**shared, "run": {"id": result.run_id, "qualifiedName": result.run_qualified_name, "state": result.state}}
 
 
 async def post_lineage(request: Request) -> Response:
-    """Records one OpenLineage RunEvent; 201 with a summary, or a JSON error (module docstring)."""
+    """Records one OpenLineage event; 201 with a summary, or a JSON error (module docstring)."""
     try:
         body = await read_body(request)
         if len(body) > json_bodies.OFF_LOOP_BYTES:  # a large event is decoded and mapped off the event loop
-            report = await anyio.to_thread.run_sync(parse_run_event, body, json_bodies.loads_yielding)
+            report = await anyio.to_thread.run_sync(parse_event, body, json_bodies.loads_yielding)
         else:
-            report = parse_run_event(body)
+            report = parse_event(body)
         services = request.app.state.services
-        result = await services.openlineage.record_run_event(request.state.principal, report)
+        result = await services.openlineage.record(request.state.principal, report)
     except ProvgraphError as error:
         return Response(error_body(error), status_code=error.status, media_type="application/json")
     return JSONResponse(summary(result), status_code=201)

@@ -48,6 +48,9 @@ class EntityType(Enum):
 
 
 PROCESS_TYPES = frozenset({EntityType.RUN, EntityType.PIPELINE_RUN})
+# What data may flow through (INPUT_TO it, PRODUCED by it): the processes, and a Pipeline, whose declared
+# (static) lineage an OpenLineage JobEvent reports without a run (services/openlineage.py).
+FLOW_TYPES = PROCESS_TYPES | {EntityType.PIPELINE}
 # Entities that data flows through as inputs and outputs of processes.
 DATA_TYPES = frozenset(
     {
@@ -223,6 +226,7 @@ class Entity(BaseModel):
     description: str | None = None
     properties: dict[str, Any] = Field(default_factory=dict)
     owners: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)  # other qualifiedNames of it (OpenLineage symlinks)
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None

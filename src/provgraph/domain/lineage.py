@@ -7,7 +7,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from .entities import DATA_TYPES, PROCESS_TYPES, EntityType
+from .entities import DATA_TYPES, FLOW_TYPES, EntityType
 from .errors import BadInput, LimitExceeded
 
 
@@ -25,15 +25,15 @@ def lineage_kind(source: EntityType, target: EntityType, field: str = "targetId"
     """The edge that joins source to target in data-flow direction, or BAD_INPUT (naming `field`) if none may."""
     if source is EntityType.FEATURE and target is EntityType.FEATURE:
         return LineageKind.DERIVES
-    if source in DATA_TYPES and target in PROCESS_TYPES:
+    if source in DATA_TYPES and target in FLOW_TYPES:
         return LineageKind.INPUT_TO
-    if source in PROCESS_TYPES and target in DATA_TYPES:
+    if source in FLOW_TYPES and target in DATA_TYPES:
         return LineageKind.PRODUCED
     if source is EntityType.MODEL_VERSION and target is EntityType.DEPLOYMENT:
         return LineageKind.DEPLOYED_AS
     raise BadInput(
         f"{field}: no lineage edge may join a {source.name} to a {target.name} "
-        "(allowed: data -> RUN/PIPELINE_RUN, RUN/PIPELINE_RUN -> data, MODEL_VERSION -> DEPLOYMENT, "
+        "(allowed: data -> RUN/PIPELINE_RUN/PIPELINE, RUN/PIPELINE_RUN/PIPELINE -> data, MODEL_VERSION -> DEPLOYMENT, "
         "FEATURE -> FEATURE)",
         field=field,
     )

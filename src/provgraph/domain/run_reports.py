@@ -1,5 +1,6 @@
-"""Runs reported by external schedulers (OpenLineage emitters): what a run read and wrote, the state it
-reached, and the facts (facets) reported about the run, its job and its datasets.
+"""Lineage reported by external schedulers (OpenLineage emitters): what a run read and wrote, the state it
+reached, and the facts (facets) reported about the run, its job and its datasets (RunReport); a job's
+declared inputs and outputs without a run (JobReport); a dataset's metadata alone (DatasetEventReport).
 
 One run is reported by several events (START, RUNNING, COMPLETE, ...) that may arrive twice, out of order
 or at the same time. The rules below merge them so that what is stored depends only on the SET of
@@ -16,6 +17,14 @@ events received, never on their order:
   kept next to the values (never shown to clients) so a late-arriving older event cannot overwrite them.
 - **Masking** on a column-lineage edge is monotonic: once any event reports the derivation as masking,
   the edge stays masking (and got its classification block at that moment).
+- **Declared lineage** (JobReport) is the one thing a report replaces: the job's inputs and outputs are
+  those of its highest-versioned JobReport, and a lower-versioned one arriving late changes no edge.
+- **Facts from facets** (description, owners, aliases) follow their facet: when a facet's report wins,
+  the entity takes what that report says. Owners someone set by hand are kept beside the reported ones.
+- **Classification tags** are a union: every tag any event ever reported classifies (order cannot
+  matter, and only a person declassifies: a dropped tag never lifts a restriction).
+
+Static events (JobEvent, DatasetEvent) have no phase: they rank as OTHER at their eventTime.
 """
 
 from __future__ import annotations
@@ -28,6 +37,9 @@ from enum import Enum
 from typing import Any
 
 MAX_REPORTED_PROPERTIES_BYTES = 1024 * 1024  # facets kept on one entity
+MAX_EVENT_DATASETS = 1_000  # inputs, and outputs, one event may list
+MAX_ALIASES = 100  # other names (symlinks) of one dataset
+MAX_TAGS = 100  # tags in one tags facet
 # A derivation reported as masking blocks these classifications on its edge (DESIGN 4, Blocking): a
 # hashed or redacted column no longer carries the personal data its source did.
 MASKING_BLOCKS = ("PII",)
@@ -88,6 +100,21 @@ class FieldDerivation:
 
 
 @dataclass(frozen=True)
+class TagReport:
+    """A tag (`tags` facet) that may name a classification (upper-cased), on the dataset or one of its
+    fields. Whether a classification of that name is defined is the store's to say."""
+
+    classification: str
+    field: str | None
+    where: str  # the event field (`inputs[0].facets.tags.tags[1]`), for errors and the audit log
+
+
+# Facts a facet states about its entity, by facet name: documentation -> description (str), ownership ->
+# owner names (tuple), symlinks -> other qualifiedNames (tuple). None: the facet was retracted (_deleted).
+FACT_FACETS = ("documentation", "ownership", "symlinks")
+
+
+@dataclass(frozen=True)
 class DatasetReport:
     qualified_name: str
     name: str
@@ -97,6 +124,8 @@ class DatasetReport:
     run_facets: dict[str, Any] = field(default_factory=dict)  # input/output facets: about this run's use of it
     fields: tuple[FieldReport, ...] = ()
     derivations: tuple[FieldDerivation, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)  # FACT_FACETS present in the event
+    tags: tuple[TagReport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +142,7 @@ class RunReport:
     outputs: tuple[DatasetReport, ...] = ()
     # Datasets named only by column lineage (a source column of a dataset the run did not list).
     referenced: tuple[DatasetReport, ...] = ()
+    job_facts: dict[str, Any] = field(default_factory=dict)  # documentation and ownership of the job
 
     @property
     def datasets(self) -> tuple[DatasetReport, ...]:
@@ -122,6 +152,75 @@ class RunReport:
     def version(self) -> str:
         """The precedence of everything this event reports, before the content hash."""
         return f"{timestamp(self.event_time)}|{_PHASE_ORDER[self.phase]}"
+
+
+@dataclass(frozen=True)
+class JobReport:
+    """A JobEvent: the job's declared (static) inputs and outputs, which replace those it declared before."""
+
+    event_time: datetime
+    job_qualified_name: str
+    job_name: str
+    job_namespace: str
+    job_facets: dict[str, Any] = field(default_factory=dict)
+    inputs: tuple[DatasetReport, ...] = ()
+    outputs: tuple[DatasetReport, ...] = ()
+    referenced: tuple[DatasetReport, ...] = ()
+    job_facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def datasets(self) -> tuple[DatasetReport, ...]:
+        return self.inputs + self.outputs + self.referenced
+
+    @property
+    def version(self) -> str:
+        return static_version(self.event_time)
+
+
+@dataclass(frozen=True)
+class DatasetEventReport:
+    """A DatasetEvent: one dataset's facets, no job and no run."""
+
+    event_time: datetime
+    dataset: DatasetReport
+    referenced: tuple[DatasetReport, ...] = ()  # sources its column lineage names
+
+    @property
+    def datasets(self) -> tuple[DatasetReport, ...]:
+        return (self.dataset, *self.referenced)
+
+    @property
+    def version(self) -> str:
+        return static_version(self.event_time)
+
+
+LineageReport = RunReport | JobReport | DatasetEventReport
+
+
+def static_version(event_time: datetime) -> str:
+    """The precedence of a JobEvent's or DatasetEvent's reports: an OTHER event at the same time."""
+    return f"{timestamp(event_time)}|{_PHASE_ORDER[RunPhase.OTHER]}"
+
+
+@dataclass(frozen=True)
+class JobReportResult:
+    pipeline_id: str
+    pipeline_qualified_name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    replaced: bool  # whether this report's declaration is the one now in force (False: a newer one is)
+    features: int
+    column_lineage_edges: int
+    classified: tuple[str, ...]  # `qualifiedName:CLASSIFICATION` newly assigned from tags
+
+
+@dataclass(frozen=True)
+class DatasetEventResult:
+    dataset_id: str
+    dataset_qualified_name: str
+    features: int
+    column_lineage_edges: int
+    classified: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -135,6 +234,7 @@ class RunReportResult:
     outputs: tuple[str, ...]
     features: int
     column_lineage_edges: int
+    classified: tuple[str, ...] = ()
 
 
 def timestamp(moment: datetime) -> str:

@@ -125,14 +125,7 @@ class ClassificationService:
                 propagate=propagate if propagate is not None else (current.propagate if current else definition.propagate),
                 remove_on_source_delete=remove_on_source_delete,
             )
-            await propagation.hold_lock(tx)
-            await classification_store.put_direct(tx, entity_id, name, wanted)
-            if wanted.propagate and not was_propagating:
-                await propagation.start_propagating(tx, entity_id, name)
-            elif was_propagating and not wanted.propagate:
-                await propagation.stop_propagating(tx, entity_id, name)
-            else:
-                await propagation.refresh_names(tx, [entity_id])
+            await put_assignment(tx, entity_id, name, wanted, was_propagating)
             await self._audit(
                 tx, principal, "classify", decision, entity_id, target.type.label,
                 classification=name, propagate=wanted.propagate,
@@ -245,6 +238,19 @@ class ClassificationService:
         **details: Any,
     ) -> None:
         await self._log.append(tx, [audit_record(principal, action, decision, resource_id, resource_type or "classifications", **details)])
+
+
+async def put_assignment(tx: Tx, entity_id: str, name: str, wanted: DirectAssignment, was_propagating: bool) -> None:
+    """Stores the entity's direct assignment of `name` and makes propagation exact again (the caller
+    has authorized it: classify here, tags at OpenLineage ingestion)."""
+    await propagation.hold_lock(tx)
+    await classification_store.put_direct(tx, entity_id, name, wanted)
+    if wanted.propagate and not was_propagating:
+        await propagation.start_propagating(tx, entity_id, name)
+    elif was_propagating and not wanted.propagate:
+        await propagation.stop_propagating(tx, entity_id, name)
+    else:
+        await propagation.refresh_names(tx, [entity_id])
 
 
 def _lineage_edge(edge: BlockedEdge) -> LineageEdge:

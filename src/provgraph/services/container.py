@@ -89,7 +89,7 @@ class Services:
             entities=record_denials(EntityService(db, access, log), log),
             ingest=record_denials(IngestService(db, access, log), log),
             lineage=record_denials(LineageService(db, access, log), log),
-            openlineage=record_denials(OpenLineageService(db, access), log),
+            openlineage=record_denials(OpenLineageService(db, access, log), log),
             principals=record_denials(principals, log),
             sessions=SessionService(db, access, principals, log, session_lifetime),
             grants=record_denials(GrantService(db, access, log), log),

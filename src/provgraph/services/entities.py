@@ -28,6 +28,13 @@ def fulltext_query(text: str) -> str | None:
     return " AND ".join(f"{word}*" for word in words) if words else None
 
 
+def alias_query(qualified_name: str) -> str | None:
+    """The full-text query for entities with these words in their aliases (the exact alias is checked
+    in Cypher). None for a name without letters, which the index cannot find."""
+    words = _WORD.findall(qualified_name.lower())
+    return " AND ".join(f"aliases:{word}" for word in words) if words else None
+
+
 class EntityService:
     def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
         self._db = db
@@ -52,13 +59,19 @@ class EntityService:
         return entity
 
     async def get_by_name(self, principal: Principal, entity_type: EntityType, qualified_name: str) -> Entity | None:
+        """The entity with this qualifiedName or, when none has it, the one with it among its aliases."""
         self._access.require_type(principal, READ, entity_type)
         scope = await self._access.scope(principal)
-        found = await self._db.read(
-            lambda tx: classification_store.loaded(
-                tx, entity_store.by_name_in_scope(tx, entity_type, qualified_name.strip(), scope.cypher_params())
-            )
-        )
+        name = qualified_name.strip()
+
+        async def lookup(tx: Tx) -> InScope | None:
+            found = await entity_store.by_name_in_scope(tx, entity_type, name, scope.cypher_params())
+            query = alias_query(name)
+            if found is None and query is not None:
+                found = await entity_store.by_alias_in_scope(tx, entity_type, name, query, scope.cypher_params())
+            return found
+
+        found = await self._db.read(lambda tx: classification_store.loaded(tx, lookup(tx)))
         return await self._visible(principal, scope, "entityByName", found, resource_type=entity_type)
 
     async def _visible(

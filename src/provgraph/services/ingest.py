@@ -10,9 +10,9 @@ from collections import defaultdict
 from ..domain.audit import AuditRecord
 from ..domain.entities import (
     DATA_TYPES,
+    FLOW_TYPES,
     MAX_BATCH,
     MAX_PROCESS_BATCH,
-    PROCESS_TYPES,
     Entity,
     EntityInput,
     EntityRef,
@@ -263,7 +263,7 @@ class IngestService:
             if end is None or not scope.can_see(end.type, end.classification_names, entity_id):
                 raise NotFound(f"{field}: no entity with id {entity_id!r}", field=field)
         source_end, target_end = found[source[0]], found[target[0]]
-        owner, other = (source_end, target_end) if source_end.type in PROCESS_TYPES else (target_end, source_end)
+        owner, other = (source_end, target_end) if source_end.type in FLOW_TYPES else (target_end, source_end)
         decision = self._access.require_write(principal, owner.type, owner.owners, owner.id, operation=action)
         self._access.require_type(principal, READ, other.type)
         event = audit_record(

@@ -35,6 +35,7 @@ def entity_from_record(record: dict[str, Any]) -> Entity:
         description=record.get("description"),
         properties=json.loads(record.get("properties") or "{}"),
         owners=list(record.get("owners") or []),
+        aliases=list(record.get("aliases") or []),
         created_at=record["createdAt"],
         updated_at=record["updatedAt"],
         deleted_at=record.get("deletedAt"),
@@ -124,6 +125,15 @@ async def by_name_in_scope(
     tx: Tx, entity_type: EntityType, qualified_name: str, scope: dict[str, list[str]]
 ) -> InScope | None:
     record = await tx.single("get_entity_by_name_in_scope", entity_type, qualifiedName=qualified_name, **scope)
+    return _in_scope(record) if record else None
+
+
+async def by_alias_in_scope(
+    tx: Tx, entity_type: EntityType, alias: str, alias_query: str, scope: dict[str, list[str]]
+) -> InScope | None:
+    record = await tx.single(
+        "get_entity_by_alias_in_scope", entity_type, qualifiedName=alias, aliasQuery=alias_query, **scope
+    )
     return _in_scope(record) if record else None
 
 

@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from ...domain.entities import PROCESS_TYPES
+from ...domain.entities import FLOW_TYPES
 from ...domain.reports import Node, ProvenanceReport
 
 NS = "provgraph"
@@ -79,7 +79,7 @@ def render(report: ProvenanceReport) -> str:
     }
     processes = {p.id: p for p in report.processes}
     for node in report.lineage.nodes:
-        if node.type in PROCESS_TYPES and not node.restricted:
+        if node.type in FLOW_TYPES and not node.restricted:
             p = processes.get(node.id)
             attrs = _common(node)
             if p is not None:
@@ -92,7 +92,7 @@ def render(report: ProvenanceReport) -> str:
                     f"{TYPES_NS}:environment": json.dumps(p.environment, sort_keys=True) if p.environment else None,
                 }.items() if v})
             doc["activity"][_node_id(node.id)] = attrs
-        elif node.type in PROCESS_TYPES:
+        elif node.type in FLOW_TYPES:
             doc["activity"][_node_id(node.id)] = _common(node)
         else:
             doc["entity"][_node_id(node.id)] = {**_common(node), **details.get(node.id, {})}
@@ -124,7 +124,7 @@ def render(report: ProvenanceReport) -> str:
         for owner in owners[node_id]:
             agent = _agent_id(owner)
             doc["agent"][agent] = {"prov:label": owner, "prov:type": _qname(f"{TYPES_NS}:Owner")}
-            if nodes[node_id].type in PROCESS_TYPES:
+            if nodes[node_id].type in FLOW_TYPES:
                 add("wasAssociatedWith", {"prov:activity": _node_id(node_id), "prov:agent": agent, "prov:role": _qname(f"{TYPES_NS}:owner")})
             else:
                 add("wasAttributedTo", {"prov:entity": _node_id(node_id), "prov:agent": agent, f"{TYPES_NS}:role": "owner"})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from ...domain.entities import PROCESS_TYPES, EntityType
+from ...domain.entities import FLOW_TYPES, EntityType
 from ...domain.reports import Lineage, Node
 
 BOX_W, BOX_H = 176, 46
@@ -30,7 +30,7 @@ def _style(node: Node) -> tuple[str, str]:
         return _FILL["restricted"]
     if node.direction == "subject":
         return _FILL["subject"]
-    if node.type in PROCESS_TYPES:
+    if node.type in FLOW_TYPES:
         return _FILL["process"]
     if node.type in (EntityType.MODEL, EntityType.MODEL_VERSION):
         return _FILL["model"]
