@@ -1,4 +1,4 @@
-"""`impact`: "I am about to change this table: what breaks, and whom do I tell?" (DESIGN 4).
+"""`impact`: "I am about to change this table: what breaks, and whom do I tell?" (docs/ARCHITECTURE.md §4).
 
 Everything downstream of the root within `depth` hops, with distances, counts by type, the owners of
 what the caller may see, and the deployments reached."""

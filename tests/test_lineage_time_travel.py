@@ -1,4 +1,4 @@
-"""Time travel: `lineage(..., asOf: t)` answers as the graph stood at t (DESIGN 4).
+"""Time travel: `lineage(..., asOf: t)` answers as the graph stood at t (docs/ARCHITECTURE.md §4).
 
 Ending an edge (unlinkLineage, or re-recording a process without it) sets its removedAt instead of
 deleting it, and deleted entities keep their edges. Without asOf only live edges and live entities

@@ -1,6 +1,6 @@
 """Propagation is exact after every mutation: random lineage graphs, random sequences of classify,
 declassify, link, unlink, block, unblock, container moves, recordProcess and deletes, all through
-GraphQL; after each step the stored state equals the rule (DESIGN 4) computed here in plain Python.
+GraphQL; after each step the stored state equals the rule (docs/ARCHITECTURE.md §4) computed here in plain Python.
 
 The rule, as the reference implements it: X carries C from S when S holds C directly with propagate
 true and a path S => X (X != S) exists over live lineage edges (data-flow direction) that do not block

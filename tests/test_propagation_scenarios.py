@@ -1,4 +1,4 @@
-"""Classification propagation, scenario by scenario (DESIGN 4): each test draws its graph and lists who
+"""Classification propagation, scenario by scenario (docs/ARCHITECTURE.md §4): each test draws its graph and lists who
 holds the classification afterwards, and from which source.
 
 Edges point the way data flows: `raw -> etl -> clean` means the run `etl` read `raw` and wrote `clean`.
@@ -181,7 +181,7 @@ def test_deleting_the_source_with_remove_on_source_delete_removes_its_tags_every
 
 
 def test_deleting_a_middle_entity_keeps_propagation_through_it(admin):
-    # The data was still derived through it: history keeps the path (DESIGN 4).
+    # The data was still derived through it: history keeps the path (docs/ARCHITECTURE.md §4).
     g = pipeline(admin)
     g.classify("raw", "PII")
     g.delete("clean")

@@ -1,4 +1,4 @@
-"""The `provgraph` command: a thin shell over the services (DESIGN 5, CLI).
+"""The `provgraph` command: a thin shell over the services (docs/ARCHITECTURE.md §5, CLI).
 
     provgraph serve [--host H] [--port P] [--demo]
     provgraph neo4j start|stop|status

@@ -1,4 +1,4 @@
-"""Settings from the environment (DESIGN 5). One object, built once per process and passed down."""
+"""Settings from the environment (docs/ARCHITECTURE.md §5). One object, built once per process and passed down."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""GraphQL for lineage: `lineage`, `lineagePath` and `impact` (DESIGN 5), over services/lineage.py.
+"""GraphQL for lineage: `lineage`, `lineagePath` and `impact` (docs/ARCHITECTURE.md §5), over services/lineage.py.
 
 A node's `entity` is resolved through a DataLoader made for that one answer: every node asking for its
 entity in the same answer is loaded by one query, whatever the number of nodes.

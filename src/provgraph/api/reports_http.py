@@ -1,4 +1,4 @@
-"""Report downloads over HTTP (DESIGN 2: report downloads):
+"""Report downloads over HTTP (docs/ARCHITECTURE.md §2: report downloads):
 
     GET /api/v1/reports/provenance/{id}?format=json|md|html|prov&since=&until=
     GET /api/v1/reports/classification/{name}?format=json|md|html

@@ -1,4 +1,4 @@
-"""Compliance reports (DESIGN 1, the compliance officer): the provenance of one entity, and where one
+"""Compliance reports (docs/ARCHITECTURE.md §1, the compliance officer): the provenance of one entity, and where one
 classification went (the GDPR Art. 30 record of processing).
 
 A report is plain data in its canonical form: `canonical_json` (sorted keys, lists already sorted by

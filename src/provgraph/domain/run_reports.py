@@ -28,7 +28,7 @@ from enum import Enum
 from typing import Any
 
 MAX_REPORTED_PROPERTIES_BYTES = 1024 * 1024  # facets kept on one entity
-# A derivation reported as masking blocks these classifications on its edge (DESIGN 4, Blocking): a
+# A derivation reported as masking blocks these classifications on its edge (docs/ARCHITECTURE.md §4, Blocking): a
 # hashed or redacted column no longer carries the personal data its source did.
 MASKING_BLOCKS = ("PII",)
 

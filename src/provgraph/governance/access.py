@@ -34,7 +34,7 @@ READ, WRITE, CLASSIFY = "read", "write", "classify"
 OWNER = "relation:owner"
 DEFAULT_DENY = "default deny: no policy line allows this"
 INACTIVE = "deactivated principal"
-POLICY_CHECK_INTERVAL = 1.0  # seconds between policy-version checks per process (DESIGN 7: replicas converge)
+POLICY_CHECK_INTERVAL = 1.0  # seconds between policy-version checks per process (docs/ARCHITECTURE.md §7: replicas converge)
 _CACHE_LIMIT = 100_000
 
 

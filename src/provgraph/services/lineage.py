@@ -1,4 +1,4 @@
-"""Lineage, lineage paths and impact analysis (DESIGN 4, Lineage and impact).
+"""Lineage, lineage paths and impact analysis (docs/ARCHITECTURE.md §4, Lineage and impact).
 
 Each answer is one bounded traversal in Cypher (cypher/traversal.cypher explains hops, time travel and
 the bounds), then every node is passed through the caller's ReadScope: a node the caller may not see

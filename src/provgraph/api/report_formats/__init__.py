@@ -1,4 +1,4 @@
-"""Report renderings (presentation, DESIGN 2): the canonical JSON, Markdown, a self-contained HTML page
+"""Report renderings (presentation, docs/ARCHITECTURE.md §2): the canonical JSON, Markdown, a self-contained HTML page
 and, for provenance, W3C PROV-JSON. Each renderer takes the domain report and returns text; HTTP, CLI
 and the docs examples all go through `render`, so the same report gives the same bytes everywhere.
 """
