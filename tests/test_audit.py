@@ -9,7 +9,8 @@ from datetime import datetime
 
 import pytest
 
-from provgraph.cli_audit import audit_verify
+from provgraph.cli.audit import audit_verify
+from provgraph.cli.runtime import Runtime
 from provgraph.domain.entities import EntityInput, EntityType
 from provgraph.domain.principals import Principal
 from provgraph.governance.access import DEFAULT_DENY
@@ -358,9 +359,9 @@ def test_concurrent_writers_append_one_unbroken_chain(admin, services, http):
 def test_the_cli_verify_exits_nonzero_and_names_the_broken_event(admin, neo4j_uri, monkeypatch, capsys, neo4j_driver):
     upsert(admin, dataset("db://a"), dataset("db://b"))
     monkeypatch.setenv("NEO4J_URI", neo4j_uri)
-    assert audit_verify(None) == 0
+    assert audit_verify(Runtime.from_environment(), None) == 0
     assert "intact" in capsys.readouterr().out
     with neo4j_driver.session() as session:
         session.run("MATCH (e:AuditEvent {seq: 1}) SET e.decision = 'deny'").consume()
-    assert audit_verify(None) == 1
+    assert audit_verify(Runtime.from_environment(), None) == 1
     assert "event 1" in capsys.readouterr().err

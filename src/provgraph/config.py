@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,3 +27,14 @@ class Settings(BaseSettings):
     # How long a request may wait for an unreachable database before answering UNAVAILABLE.
     neo4j_connect_timeout: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
     neo4j_retry_time: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
+
+    def neo4j_options(self) -> dict[str, Any]:
+        """What `Database.connect(uri, **options)` needs besides the URI: credentials, database and the
+        timeouts, the same for the API and the CLI."""
+        return {
+            "user": self.neo4j_user,
+            "password": self.neo4j_password,
+            "database": self.neo4j_database,
+            "connect_timeout": self.neo4j_connect_timeout,
+            "retry_time": self.neo4j_retry_time,
+        }

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from ..domain.errors import ProvgraphError
 from .auth import error_body
-from .report_formats import Rendered, check_format, parse_moment, render
+from ..report_formats import Rendered, check_format, parse_moment, render
 
 
 def _download(rendered: Rendered, digest: str) -> Response:

@@ -24,7 +24,7 @@ from ..domain.errors import BadInput
 from ..domain.pages import KeysetPage, check_page_size
 from ..domain.principals import Principal
 from ..governance.access import READ, AccessControl, AccessDenied, ReadScope
-from ..governance.audit import AuditLog, audit_record, denial_record
+from ..governance.audit import AuditLog, ChainCheck, audit_record, denial_record, verify_chain
 from ..store.database import Database
 
 S = TypeVar("S")
@@ -196,8 +196,14 @@ def decode_seq_cursor(cursor: str | None, field: str = "after") -> int | None:
 
 class AuditService:
     def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+        self._db = db
         self._access = access
         self._log = log or AuditLog(db)
+
+    async def verify_chain_unchecked(self) -> ChainCheck:
+        """Walks the whole hash chain and names the first broken event: `provgraph audit verify`, the
+        operator's command (no principal, like the principal service's *_unchecked methods)."""
+        return await verify_chain(self._db)
 
     async def events(
         self, principal: Principal, where: AuditFilter, first: int, after: str | None
