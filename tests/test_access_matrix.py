@@ -11,7 +11,8 @@ import pytest
 from provgraph.domain.entities import EntityType
 from provgraph.domain.principals import ROLES
 
-from .graph import ENTITY, UPSERT, upsert
+from .documents import CLASSIFY, ENTITY, UPSERT
+from .graph import upsert
 
 ALL = frozenset(t.name for t in EntityType)
 DATA_SIDE = frozenset({"DATASET", "DATASET_VERSION", "FEATURE", "PIPELINE", "PIPELINE_RUN"})
@@ -26,7 +27,6 @@ TABLE: dict[str, dict[str, frozenset[str]]] = {
     "data-scientist": {"read": ALL, "read restricted": NONE, "create": MODEL_SIDE, "update": MODEL_SIDE, "classify": NONE},
     "viewer": {"read": ALL, "read restricted": NONE, "create": NONE, "update": NONE, "classify": NONE},
 }
-CLASSIFY = "mutation($id: ID!, $n: String!) { classify(entityId: $id, name: $n) { id } }"
 
 
 def test_the_table_covers_every_role():

@@ -18,7 +18,8 @@ from provgraph.governance.audit import event_hash, verify_chain
 from provgraph.governance.neo4j_adapter import Neo4jPolicyAdapter
 from provgraph.resources import resource_dir
 
-from .graph import ENTITY, SEARCH, UPSERT, dataset, upsert
+from .documents import ENTITY, GRANT, REVOKE, SEARCH, UPSERT
+from .graph import dataset, upsert
 
 ADMIN_RULE = "p, role:admin, *, *, allow"
 EVENT_FIELDS = "seq time principal action resourceId resourceIds resourceType decision rule requestId client details prevHash hash"
@@ -30,8 +31,6 @@ EVENTS = f"""query($principal: String, $entityId: ID, $action: String, $decision
     edges {{ cursor node {{ {EVENT_FIELDS} }} }}
   }}
 }}"""
-GRANT = "mutation($p: String!, $a: String!, $e: ID, $c: String) { grant(principal: $p, action: $a, entityId: $e, classification: $c) }"
-REVOKE = "mutation($p: String!, $a: String!, $e: ID, $c: String) { revoke(principal: $p, action: $a, entityId: $e, classification: $c) }"
 
 
 def events(admin, **filters) -> list[dict]:

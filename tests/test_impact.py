@@ -5,7 +5,8 @@ what the caller may see, and the deployments reached."""
 
 from __future__ import annotations
 
-from .lineage_graph import IMPACT, Graph
+from .documents import IMPACT
+from .graph import Graph
 
 
 def warehouse(admin) -> Graph:

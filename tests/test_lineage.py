@@ -9,7 +9,8 @@ import json
 
 from provgraph.store.queries import QueryCatalog
 
-from .lineage_graph import LINEAGE, PATH, Graph
+from .documents import LINEAGE, PATH
+from .graph import Graph
 
 
 def chain(admin) -> Graph:

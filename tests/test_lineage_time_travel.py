@@ -6,7 +6,8 @@ count. Each test records moments between its mutations with `g.moment()`."""
 
 from __future__ import annotations
 
-from .lineage_graph import LINEAGE, Graph
+from .documents import LINEAGE
+from .graph import Graph
 
 
 def test_an_unlinked_edge_is_gone_now_but_there_before(admin):

@@ -38,7 +38,7 @@ from provgraph.cli.runtime import Runtime
 from provgraph.domain.reports import canonical_json
 from provgraph.services.demo import load_demo
 
-from .classification_graph import Graph
+from .graph import Graph
 from .support import ADMIN_TOKEN
 
 PROVENANCE = """query($id: ID!, $since: DateTime, $until: DateTime) {

@@ -9,10 +9,10 @@ from provgraph.api.app import create_app
 from provgraph.cli.principal import principal_rotate
 from provgraph.cli.runtime import Runtime
 
-from .graph import UPSERT, dataset
+from .documents import ME, UPSERT
+from .graph import dataset
 from .support import GraphQLClient
 
-ME = "{ me { name roles } }"
 GRANT = "mutation($p: String!, $a: String!) { grant(principal: $p, action: $a) }"
 REVOKE = "mutation($p: String!, $a: String!) { revoke(principal: $p, action: $a) }"
 ROTATE = "mutation($n: String!) { rotateToken(name: $n) }"
