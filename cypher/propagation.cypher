@@ -1,4 +1,4 @@
-// Classification propagation (DESIGN 4): the statements services/propagation.py runs to keep the stored
+// Classification propagation (docs/ARCHITECTURE.md §4): the statements services/propagation.py runs to keep the stored
 // propagated copies equal to the rule after every mutation.
 //
 // Stored state. A direct assignment of classification C to source S is one node

@@ -9,20 +9,28 @@
 //
 // Time. $asOf null means now: only live edges (removedAt null) and live entities (deletedAt null)
 // count. With $asOf = t: edges with createdAt <= t and (removedAt null or > t), entities with
-// createdAt <= t and not deleted at t. Both cases are one predicate:
-//   edge:   coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL)
-//   entity: coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL)
+// createdAt <= t and not deleted at t. Both cases are one predicate each, the fragments edge_at and
+// entity_at below, which every statement here uses (store/queries.py puts them in place).
 //
 // Bounds. Cypher takes no parameter as a path length bound, so a search expands up to a literal
-// bound, the smallest of 3, 6, 10, 20 and 50 (the largest depth the API accepts) that covers $depth,
-// and stops early with LIMIT $visit: the var-length expansion with min(length(p)) per node is planned
+// bound, the smallest of 3, 6, 10, 20 and 50 (SEARCH_BOUNDS in domain/lineage.py; 50 is the largest
+// depth the API accepts) that covers $depth, and stops early with LIMIT $visit: the var-length expansion with min(length(p)) per node is planned
 // as a breadth-first search that streams each node once, nearest first (VarLengthExpand(Pruning,BFS)),
 // so the first $visit rows are the $visit nearest nodes and the search goes no further. The work is
 // bounded by both: the usual depths never look past themselves, and no search visits more than $visit
 // nodes. Rows beyond $depth are dropped after the LIMIT. Each search reports how many nodes it visited
 // and the farthest distance it saw: when it visited $visit nodes and the farthest is still within
 // $depth, nodes within $depth may have been cut (the caller reports `truncated`).
-// tests/test_lineage.py checks the plan keeps that shape.
+// tests/test_lineage.py checks the plan keeps that shape, and tests/test_named_queries.py that every
+// search plans.
+
+// fragment: edge_at(r)
+// A lineage edge that existed at $asOf (is live, when $asOf is null).
+coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL)
+
+// fragment: entity_at(n)
+// An entity that existed and was not deleted at $asOf (is live, when $asOf is null).
+coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL)
 
 // name: lineage_root
 // The entity a question starts from, with what the read decision needs, and whether it existed at
@@ -30,85 +38,35 @@
 MATCH (e:Entity {id: $id})
 RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS type,
        coalesce(e.classificationNames, []) AS classificationNames, coalesce(e.owners, []) AS owners,
-       coalesce(e.createdAt <= $asOf, true) AND coalesce(e.deletedAt > $asOf, e.deletedAt IS NULL) AS present
+       @entity_at(e) AS present
 
 // name: lineage_traversal
 // One row per start and direction: how many nodes the search visited (at most $visit, nearest first),
 // the farthest hop count among them, and those within $depth with their distances. $directions is
 // ['DOWNSTREAM'], ['UPSTREAM'] or both (for BOTH, where each node keeps its nearer distance); each way
 // is its own search with its own LIMIT. Starts: the root, and for a Feature root also its container,
-// at offset 1. The branches differ only in direction and length bound; one runs per search.
+// at offset 1. The searches, one per direction and length bound (the `each` block, written out by
+// store/queries.py), differ only in those two; one runs per start and direction, the one whose bound is
+// the smallest covering $depth - offset (which is at least 1 unless the start is a container at depth 1,
+// which then needs no search). Callers keep $depth within 0..50 (check_depth).
 MATCH (root:Entity {id: $id})
 CALL (root) {
   RETURN root AS start, 0 AS offset
   UNION
   MATCH (start:Entity)-[h:HAS_FEATURE]->(root:Feature)
   WHERE coalesce(h.createdAt <= $asOf, true)
-    AND coalesce(start.createdAt <= $asOf, true) AND coalesce(start.deletedAt > $asOf, start.deletedAt IS NULL)
+    AND @entity_at(start)
   RETURN start, 1 AS offset
 }
 UNWIND $directions AS direction
 CALL (root, start, offset, direction) {
   CALL (start, offset, direction) {
-    WITH start, offset WHERE direction = 'DOWNSTREAM' AND $depth - offset <= 3
-    MATCH p = (start)-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..3]->(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
+    // each: lineage_search
+    WITH start, offset WHERE direction = '__DIRECTION__' AND __ABOVE__ < $depth - offset <= __BOUND__
+    MATCH p = (start)__UP__-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..__BOUND__]-__DOWN__(x)
+    WHERE all(r IN rs WHERE @edge_at(r)) AND all(n IN nodes(p) WHERE @entity_at(n))
     RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'DOWNSTREAM' AND 3 < $depth - offset <= 6
-    MATCH p = (start)-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..6]->(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'DOWNSTREAM' AND 6 < $depth - offset <= 10
-    MATCH p = (start)-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..10]->(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'DOWNSTREAM' AND 10 < $depth - offset <= 20
-    MATCH p = (start)-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..20]->(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'DOWNSTREAM' AND 20 < $depth - offset
-    MATCH p = (start)-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..50]->(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'UPSTREAM' AND $depth - offset <= 3
-    MATCH p = (start)<-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..3]-(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'UPSTREAM' AND 3 < $depth - offset <= 6
-    MATCH p = (start)<-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..6]-(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'UPSTREAM' AND 6 < $depth - offset <= 10
-    MATCH p = (start)<-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..10]-(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'UPSTREAM' AND 10 < $depth - offset <= 20
-    MATCH p = (start)<-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..20]-(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
-  UNION ALL
-    WITH start, offset WHERE direction = 'UPSTREAM' AND 20 < $depth - offset
-    MATCH p = (start)<-[rs:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES*1..50]-(x)
-    WHERE all(r IN rs WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL))
-      AND all(n IN nodes(p) WHERE coalesce(n.createdAt <= $asOf, true) AND coalesce(n.deletedAt > $asOf, n.deletedAt IS NULL))
-    RETURN x, min(length(p)) AS hops
+    // end each
   }
   WITH x, hops WHERE x <> root
   LIMIT $visit
@@ -128,7 +86,7 @@ RETURN direction, offset, visited, farthest, nodes,
 UNWIND $ids AS id
 MATCH (s:Entity {id: id})-[r:INPUT_TO|PRODUCED|DEPLOYED_AS|DERIVES]->(t:Entity)
 WHERE t.id IN $ids
-  AND coalesce(r.createdAt <= $asOf, true) AND coalesce(r.removedAt > $asOf, r.removedAt IS NULL)
+  AND @edge_at(r)
 RETURN collect(DISTINCT [s.id, t.id, type(r), coalesce(r.blockedClassifications, [])]) AS edges
 
 // name: lineage_shortest_path

@@ -1,4 +1,4 @@
-"""The role table of DESIGN 4, checked through GraphQL: every role x action x entity type.
+"""The role table of docs/ARCHITECTURE.md §4, checked through GraphQL: every role x action x entity type.
 
 Each test is one row of the table: a role and an action tried on all eleven entity types, compared with
 the expected outcome per type, so a failure shows the whole row.
@@ -11,14 +11,15 @@ import pytest
 from provgraph.domain.entities import EntityType
 from provgraph.domain.principals import ROLES
 
-from .graph import ENTITY, UPSERT, upsert
+from .documents import CLASSIFY, ENTITY, UPSERT
+from .graph import upsert
 
 ALL = frozenset(t.name for t in EntityType)
 DATA_SIDE = frozenset({"DATASET", "DATASET_VERSION", "FEATURE", "PIPELINE", "PIPELINE_RUN"})
 MODEL_SIDE = frozenset({"EXPERIMENT", "RUN", "MODEL", "MODEL_VERSION", "ARTIFACT", "DEPLOYMENT"})
 NONE: frozenset[str] = frozenset()
 
-# role -> action -> the entity types on which the action is allowed (DESIGN 4, Access control)
+# role -> action -> the entity types on which the action is allowed (docs/ARCHITECTURE.md §4, Access control)
 TABLE: dict[str, dict[str, frozenset[str]]] = {
     "admin": {"read": ALL, "read restricted": ALL, "create": ALL, "update": ALL, "classify": ALL},
     "governance-reviewer": {"read": ALL, "read restricted": ALL, "create": NONE, "update": NONE, "classify": NONE},
@@ -26,7 +27,6 @@ TABLE: dict[str, dict[str, frozenset[str]]] = {
     "data-scientist": {"read": ALL, "read restricted": NONE, "create": MODEL_SIDE, "update": MODEL_SIDE, "classify": NONE},
     "viewer": {"read": ALL, "read restricted": NONE, "create": NONE, "update": NONE, "classify": NONE},
 }
-CLASSIFY = "mutation($id: ID!, $n: String!) { classify(entityId: $id, name: $n) { id } }"
 
 
 def test_the_table_covers_every_role():

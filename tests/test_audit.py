@@ -9,7 +9,8 @@ from datetime import datetime
 
 import pytest
 
-from provgraph.cli_audit import audit_verify
+from provgraph.cli.audit import audit_verify
+from provgraph.cli.runtime import Runtime
 from provgraph.domain.entities import EntityInput, EntityType
 from provgraph.domain.principals import Principal
 from provgraph.governance.access import DEFAULT_DENY
@@ -17,7 +18,8 @@ from provgraph.governance.audit import event_hash, verify_chain
 from provgraph.governance.neo4j_adapter import Neo4jPolicyAdapter
 from provgraph.resources import resource_dir
 
-from .graph import ENTITY, SEARCH, UPSERT, dataset, upsert
+from .documents import ENTITY, GRANT, REVOKE, SEARCH, UPSERT
+from .graph import dataset, upsert
 
 ADMIN_RULE = "p, role:admin, *, *, allow"
 EVENT_FIELDS = "seq time principal action resourceId resourceIds resourceType decision rule requestId client details prevHash hash"
@@ -29,8 +31,6 @@ EVENTS = f"""query($principal: String, $entityId: ID, $action: String, $decision
     edges {{ cursor node {{ {EVENT_FIELDS} }} }}
   }}
 }}"""
-GRANT = "mutation($p: String!, $a: String!, $e: ID, $c: String) { grant(principal: $p, action: $a, entityId: $e, classification: $c) }"
-REVOKE = "mutation($p: String!, $a: String!, $e: ID, $c: String) { revoke(principal: $p, action: $a, entityId: $e, classification: $c) }"
 
 
 def events(admin, **filters) -> list[dict]:
@@ -372,9 +372,9 @@ def test_concurrent_writers_append_one_unbroken_chain(admin, services, http):
 def test_the_cli_verify_exits_nonzero_and_names_the_broken_event(admin, neo4j_uri, monkeypatch, capsys, neo4j_driver):
     upsert(admin, dataset("db://a"), dataset("db://b"))
     monkeypatch.setenv("NEO4J_URI", neo4j_uri)
-    assert audit_verify(None) == 0
+    assert audit_verify(Runtime.from_environment(), None) == 0
     assert "intact" in capsys.readouterr().out
     with neo4j_driver.session() as session:
         session.run("MATCH (e:AuditEvent {seq: 1}) SET e.decision = 'deny'").consume()
-    assert audit_verify(None) == 1
+    assert audit_verify(Runtime.from_environment(), None) == 1
     assert "event 1" in capsys.readouterr().err

@@ -15,12 +15,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from provgraph.api.app import create_app
-from provgraph.cli_audit import audit_verify
+from provgraph.cli.audit import audit_verify
+from provgraph.cli.runtime import Runtime
 from provgraph.governance.audit import backlog, event_hash, verify_chain
 from provgraph.governance.audit_anchors import Anchoring, check_anchors, read_anchors
 from provgraph.governance.audit_sequencer import AuditSequencer
 
-from .graph import UPSERT, dataset, upsert
+from .documents import UPSERT
+from .graph import dataset, upsert
 from .support import ADMIN_TOKEN, GraphQLClient
 
 RECORD = "mutation($in: ProcessInput!) { recordProcess(input: $in) { id } }"
@@ -186,15 +188,15 @@ def test_the_cli_holds_the_chain_to_its_anchors(admin, services, http, neo4j_dri
     monkeypatch.setenv("NEO4J_URI", neo4j_uri)
     monkeypatch.setenv("PROVGRAPH_AUDIT_ANCHOR_KEY", ANCHOR_KEY)
     args = argparse.Namespace(no_sequence=False, anchors=anchors_file)
-    assert audit_verify(args) == 0
+    assert audit_verify(Runtime.from_environment(), args) == 0
     assert "1 anchors hold" in capsys.readouterr().out
 
     rewrite_from(neo4j_driver, 2)
-    assert audit_verify(args) == 1
+    assert audit_verify(Runtime.from_environment(), args) == 1
     assert f"event {anchor.seq}" in capsys.readouterr().err
 
     monkeypatch.setenv("PROVGRAPH_AUDIT_ANCHOR_KEY", "another-key")  # or a forged anchor line
-    assert audit_verify(args) == 1
+    assert audit_verify(Runtime.from_environment(), args) == 1
     assert "bad signature" in capsys.readouterr().err
 
 
@@ -205,6 +207,6 @@ def test_verify_reports_a_backlog_older_than_the_bound(admin, neo4j_uri, monkeyp
     upsert(admin, dataset("db://waiting"))  # pending: no sequencer runs
     monkeypatch.setenv("NEO4J_URI", neo4j_uri)
     monkeypatch.setenv("PROVGRAPH_AUDIT_BACKLOG_BOUND_SECONDS", "0")
-    assert audit_verify(argparse.Namespace(no_sequence=False, anchors=Path("/nonexistent"))) == 2
+    assert audit_verify(Runtime.from_environment(), argparse.Namespace(no_sequence=False, anchors=Path("/nonexistent"))) == 2
     assert "STALE" in capsys.readouterr().err
-    assert audit_verify(argparse.Namespace(no_sequence=False, anchors=Path("/nonexistent"))) == 0  # chained by the first
+    assert audit_verify(Runtime.from_environment(), argparse.Namespace(no_sequence=False, anchors=Path("/nonexistent"))) == 0  # chained by the first

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .graph import UPSERT, count_entities, dataset
+from .documents import ME, UPSERT
+from .graph import count_entities, dataset
 
-ME = "{ me { name roles } }"
 
 
 def test_no_token_is_401(http):

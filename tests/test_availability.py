@@ -10,7 +10,8 @@ from starlette.testclient import TestClient
 from provgraph.api.app import create_app
 from provgraph.config import Settings
 
-from .graph import UPSERT, count_entities, dataset
+from .documents import UPSERT
+from .graph import count_entities, dataset
 from .support import ADMIN_TOKEN, GraphQLClient
 from .tcp_proxy import TcpProxy
 

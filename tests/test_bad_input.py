@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .graph import RECORD, UPSERT, count_entities, dataset
+from .documents import RECORD, UPSERT
+from .graph import count_entities, dataset
 
 
 def _rejected(admin, neo4j_driver, query, variables, code, *fragments):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .classification_graph import CLASSIFY, DECLASSIFY, Graph
+from .documents import CLASSIFY_ASSIGNMENTS, DECLASSIFY
+from .graph import Graph
 
 DEFS = "query { classificationDefs { name description attributes propagate restricted builtIn } }"
 DEFINE = """mutation($n: String!, $d: String, $a: [String!], $p: Boolean = true, $r: Boolean = false) {
@@ -64,23 +65,23 @@ def test_a_built_in_cannot_change_its_restricted_flag(admin):
 
 def test_classifying_with_an_unknown_name_is_not_found(admin):
     g = Graph(admin, dataset="raw")
-    error = admin.error(CLASSIFY, {"id": g.ids["raw"], "n": "NO_SUCH_TAG"})
+    error = admin.error(CLASSIFY_ASSIGNMENTS, {"id": g.ids["raw"], "n": "NO_SUCH_TAG"})
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert "NO_SUCH_TAG" in error["message"]
 
 
 def test_classifying_an_unknown_entity_is_not_found(admin):
-    error = admin.error(CLASSIFY, {"id": "00000000-0000-4000-8000-000000000000", "n": "PII"})
+    error = admin.error(CLASSIFY_ASSIGNMENTS, {"id": "00000000-0000-4000-8000-000000000000", "n": "PII"})
     assert error["extensions"]["code"] == "NOT_FOUND"
 
 
 def test_attributes_must_be_among_the_definitions(admin):
     g = Graph(admin, dataset="raw")
-    error = admin.error(CLASSIFY, {"id": g.ids["raw"], "n": "EXPIRES_ON", "a": {"date": "2026-01-01", "owner": "x"}})
+    error = admin.error(CLASSIFY_ASSIGNMENTS, {"id": g.ids["raw"], "n": "EXPIRES_ON", "a": {"date": "2026-01-01", "owner": "x"}})
     assert error["extensions"]["code"] == "BAD_INPUT"
     assert error["extensions"]["field"] == "attributes.owner"
     assert "owner" in error["message"] and "date" in error["message"]
-    error = admin.error(CLASSIFY, {"id": g.ids["raw"], "n": "EXPIRES_ON", "a": ["2026-01-01"]})
+    error = admin.error(CLASSIFY_ASSIGNMENTS, {"id": g.ids["raw"], "n": "EXPIRES_ON", "a": ["2026-01-01"]})
     assert error["extensions"]["code"] == "BAD_INPUT"
 
 
@@ -142,7 +143,7 @@ def test_a_data_engineer_classifies_and_declassifies(admin, as_role):
     g = Graph(admin, dataset="raw clean", run="etl")
     g.link("raw -> etl -> clean")
     engineer = as_role("data-engineer")
-    engineer.data(CLASSIFY, {"id": g.ids["raw"], "n": "CONFIDENTIAL"})
+    engineer.data(CLASSIFY_ASSIGNMENTS, {"id": g.ids["raw"], "n": "CONFIDENTIAL"})
     assert g.holders("CONFIDENTIAL") == {"raw": {"raw"}, "etl": {"raw"}, "clean": {"raw"}}
     engineer.data(DECLASSIFY, {"id": g.ids["raw"], "n": "CONFIDENTIAL"})
     assert g.holders("CONFIDENTIAL") == {}
@@ -151,7 +152,7 @@ def test_a_data_engineer_classifies_and_declassifies(admin, as_role):
 def test_viewers_and_scientists_may_not_classify(admin, as_role):
     g = Graph(admin, dataset="raw")
     for role in ["viewer", "data-scientist", "governance-reviewer"]:
-        error = as_role(role).error(CLASSIFY, {"id": g.ids["raw"], "n": "CONFIDENTIAL"})
+        error = as_role(role).error(CLASSIFY_ASSIGNMENTS, {"id": g.ids["raw"], "n": "CONFIDENTIAL"})
         assert error["extensions"]["code"] == "FORBIDDEN", role
     assert g.holders("CONFIDENTIAL") == {}
 
@@ -166,9 +167,9 @@ def test_a_restricted_entity_the_caller_cannot_read_is_not_found_for_classify(ad
     g = Graph(admin, dataset="secret")
     g.classify("secret", "PII")
     engineer = as_role("data-engineer")  # may classify, but is not cleared for PII
-    error = engineer.error(CLASSIFY, {"id": g.ids["secret"], "n": "CONFIDENTIAL"})
+    error = engineer.error(CLASSIFY_ASSIGNMENTS, {"id": g.ids["secret"], "n": "CONFIDENTIAL"})
     assert error["extensions"]["code"] == "NOT_FOUND"
-    missing = engineer.error(CLASSIFY, {"id": "00000000-0000-4000-8000-000000000000", "n": "CONFIDENTIAL"})
+    missing = engineer.error(CLASSIFY_ASSIGNMENTS, {"id": "00000000-0000-4000-8000-000000000000", "n": "CONFIDENTIAL"})
     assert error["message"].replace(g.ids["secret"], "ID") == missing["message"].replace(
         "00000000-0000-4000-8000-000000000000", "ID"
     )

@@ -14,7 +14,8 @@ from provgraph.api.app import create_app
 from provgraph.api.console import CONTENT_SECURITY_POLICY
 from provgraph.config import Settings
 
-from .graph import UPSERT, dataset
+from .documents import UPSERT
+from .graph import dataset
 from .support import ADMIN_TOKEN
 
 EXPECTED_CSP = (

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .graph import BY_NAME, DELETE, ENTITY, UPSERT, by_name, count_entities, dataset, upsert
+from .documents import BY_NAME, DELETE, ENTITY, UPSERT
+from .graph import by_name, count_entities, dataset, upsert
 
 
 def test_upsert_creates_an_entity_with_defaults(admin):

@@ -8,7 +8,7 @@ never followed from a container into its features, so dataset-level answers stay
 
 from __future__ import annotations
 
-from .lineage_graph import Graph
+from .graph import Graph
 
 
 def customers(admin) -> Graph:

@@ -15,12 +15,10 @@ from provgraph.governance.access import AccessControl
 from provgraph.governance.neo4j_adapter import Neo4jPolicyAdapter
 from provgraph.resources import resource_dir
 
-from .graph import ENTITY, SEARCH, UPSERT, dataset, upsert
+from .documents import CLASSIFY, ENTITY, GRANT, REVOKE, SEARCH, UPSERT
+from .graph import dataset, upsert
 from .support import ADMIN_TOKEN, GraphQLClient
 
-GRANT = "mutation($p: String!, $a: String!, $e: ID, $c: String) { grant(principal: $p, action: $a, entityId: $e, classification: $c) }"
-REVOKE = "mutation($p: String!, $a: String!, $e: ID, $c: String) { revoke(principal: $p, action: $a, entityId: $e, classification: $c) }"
-CLASSIFY = "mutation($id: ID!, $n: String!) { classify(entityId: $id, name: $n) { id } }"
 GRANTS = "query($p: String) { grants(principal: $p) { principal action entityId classification } }"
 
 

@@ -1,11 +1,12 @@
-"""`impact`: "I am about to change this table: what breaks, and whom do I tell?" (DESIGN 4).
+"""`impact`: "I am about to change this table: what breaks, and whom do I tell?" (docs/ARCHITECTURE.md §4).
 
 Everything downstream of the root within `depth` hops, with distances, counts by type, the owners of
 what the caller may see, and the deployments reached."""
 
 from __future__ import annotations
 
-from .lineage_graph import IMPACT, Graph
+from .documents import IMPACT
+from .graph import Graph
 
 
 def warehouse(admin) -> Graph:

@@ -1,4 +1,4 @@
-"""`lineage` and `lineagePath` on hand-drawn graphs (DESIGN 4, Lineage and impact).
+"""`lineage` and `lineagePath` on hand-drawn graphs (docs/ARCHITECTURE.md §4, Lineage and impact).
 
 Edges point the way data flows: `raw -> etl -> clean` means the run `etl` read `raw` and wrote `clean`.
 Answers list each node with its shortest distance in lineage hops from the root (the root is 0)."""
@@ -9,7 +9,8 @@ import json
 
 from provgraph.store.queries import QueryCatalog
 
-from .lineage_graph import LINEAGE, PATH, Graph
+from .documents import LINEAGE, PATH
+from .graph import Graph
 
 
 def chain(admin) -> Graph:

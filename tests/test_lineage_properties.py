@@ -14,7 +14,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .lineage_graph import IMPACT, LINEAGE, UPSERT
+from .documents import IMPACT, LINEAGE, UPSERT_IDS
 
 LINK = "mutation($s: ID!, $t: ID!) { linkLineage(sourceId: $s, targetId: $t) { type } }"
 LINK_MANY = 8  # linkLineage calls per GraphQL request (aliases), to keep examples quick
@@ -56,7 +56,7 @@ def distances(edges: list[tuple[int, int]], root: int, direction: str, depth: in
 def build(admin, kind: str, size: int, edges: list[tuple[int, int]]) -> list[str]:
     prefix = f"prop://{uuid.uuid4().hex[:8]}/"
     items = [{"type": entity_type(kind, i), "qualifiedName": f"{prefix}{i}"} for i in range(size)]
-    stored = admin.data(UPSERT, {"in": items})["upsertEntities"]
+    stored = admin.data(UPSERT_IDS, {"in": items})["upsertEntities"]
     ids = [s["id"] for s in stored]
     for start in range(0, len(edges), LINK_MANY):
         batch = edges[start : start + LINK_MANY]

@@ -1,4 +1,4 @@
-"""Time travel: `lineage(..., asOf: t)` answers as the graph stood at t (DESIGN 4).
+"""Time travel: `lineage(..., asOf: t)` answers as the graph stood at t (docs/ARCHITECTURE.md §4).
 
 Ending an edge (unlinkLineage, or re-recording a process without it) sets its removedAt instead of
 deleting it, and deleted entities keep their edges. Without asOf only live edges and live entities
@@ -6,7 +6,8 @@ count. Each test records moments between its mutations with `g.moment()`."""
 
 from __future__ import annotations
 
-from .lineage_graph import LINEAGE, Graph
+from .documents import LINEAGE
+from .graph import Graph
 
 
 def test_an_unlinked_edge_is_gone_now_but_there_before(admin):

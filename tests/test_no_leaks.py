@@ -21,7 +21,8 @@ import uuid
 
 import pytest
 
-from .graph import BY_NAME, ENTITY, RECORD, upsert
+from .documents import BY_NAME, ENTITY, RECORD
+from .graph import upsert
 
 GRANT = "mutation($p: String!, $c: String) { grant(principal: $p, action: \"read\", classification: $c) }"
 REVOKE = "mutation($p: String!, $c: String) { revoke(principal: $p, action: \"read\", classification: $c) }"

@@ -26,7 +26,9 @@ from openlineage.client.facet_v2 import datasource_dataset, schema_dataset
 from openlineage.client.transport.http import ApiKeyTokenProvider, HttpCompression, HttpConfig, HttpTransport
 
 from provgraph.api.openlineage import MAX_EVENT_BYTES
-from provgraph.cli_ingest import CLI_PRINCIPAL, add_ingest_parser, ingest_openlineage_file, run_ingest
+from provgraph.cli.ingest import CLI_PRINCIPAL, ingest_openlineage_file, run_ingest
+from provgraph.cli.ingest import register as add_ingest_parser
+from provgraph.cli.runtime import Runtime
 
 from .graph import count_entities, live_edges
 from .live_server import live_server_url  # noqa: F401  (fixture)
@@ -504,6 +506,6 @@ def test_cli_ingest_command_runs_through_argparse(settings, admin, tmp_path, mon
     parser = argparse.ArgumentParser()
     add_ingest_parser(parser.add_subparsers())
     args = parser.parse_args(["ingest", "openlineage", str(path), "--no-progress"])
-    assert run_ingest(args) == 0
+    assert run_ingest(Runtime.from_environment(), args) == 0
     assert "2 events recorded, 0 rejected" in capsys.readouterr().out
     assert entity(admin, "PIPELINE_RUN", RUN)["properties"]["startedAt"] == "2026-03-01T10:00:00.000000Z"

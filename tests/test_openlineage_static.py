@@ -32,7 +32,7 @@ from provgraph.services.audit import record_denials
 from provgraph.services.openlineage import OpenLineageService
 
 from .graph import count_entities, live_edges
-from .lineage_graph import IMPACT, LINEAGE
+from .documents import IMPACT, LINEAGE
 from .live_server import live_server_url  # noqa: F401  (fixture)
 from .test_audit import events
 from .test_openlineage import CLEAN, ORDERS, PIPELINE, _graph, assert_rejected, entity, ol_client, post, recorded

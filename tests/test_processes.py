@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .graph import LINK, RECORD, UNLINK, by_name, dataset, live_edges, record, upsert
+from .documents import LINK, RECORD, UNLINK
+from .graph import by_name, dataset, live_edges, record, upsert
 
 RAW, CLEAN = by_name("DATASET", "db://raw"), by_name("DATASET", "db://clean")
 

@@ -8,7 +8,7 @@ import asyncio
 
 from provgraph.domain.principals import Principal
 
-from .classification_graph import Graph
+from .graph import Graph
 
 ADMIN = Principal(name="admin", roles=("admin",))
 

@@ -1,6 +1,6 @@
 """Propagation is exact after every mutation: random lineage graphs, random sequences of classify,
 declassify, link, unlink, block, unblock, container moves, recordProcess and deletes, all through
-GraphQL; after each step the stored state equals the rule (DESIGN 4) computed here in plain Python.
+GraphQL; after each step the stored state equals the rule (docs/ARCHITECTURE.md §4) computed here in plain Python.
 
 The rule, as the reference implements it: X carries C from S when S holds C directly with propagate
 true and a path S => X (X != S) exists over live lineage edges (data-flow direction) that do not block
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from provgraph.store import classifications as classification_store
 
-from .classification_graph import BLOCK, CLASSIFY, DECLASSIFY, LINK, RECORD, UNBLOCK, UNLINK, UPSERT, DELETE
+from .documents import BLOCK, CLASSIFY_ASSIGNMENTS, DECLASSIFY, DELETE, LINK, RECORD_ID, UNBLOCK, UNLINK, UPSERT_ASSIGNMENTS
 
 DATASETS = ["d0", "d1", "d2"]
 RUNS = ["r0", "r1", "r2"]
@@ -142,12 +142,12 @@ def test_stored_propagation_equals_the_rule_after_every_mutation(admin, services
 def build(admin, graph) -> dict[str, str]:
     edges, containers = graph
     items = [{"type": TYPES[n], "qualifiedName": f"prop://{n}"} for n in NODES]
-    stored = admin.data(UPSERT, {"in": items})["upsertEntities"]
+    stored = admin.data(UPSERT_ASSIGNMENTS, {"in": items})["upsertEntities"]
     ids = {s["qualifiedName"].removeprefix("prop://"): s["id"] for s in stored}
     for source, target in edges:
         admin.data(LINK, {"s": ids[source], "t": ids[target]})
     if containers:
-        admin.data(UPSERT, {"in": [contained(f, d) for f, d in containers.items()]})
+        admin.data(UPSERT_ASSIGNMENTS, {"in": [contained(f, d) for f, d in containers.items()]})
     return ids
 
 
@@ -178,9 +178,9 @@ def apply(step: tuple, model: Model, admin, ids: dict[str, str]) -> None:
         _, n, name, propagate, remove = step
         variables = {"id": ids[n], "n": name, "p": propagate, "r": remove}
         if n in model.deleted:
-            assert admin.error(CLASSIFY, variables)["extensions"]["code"] == "NOT_FOUND"
+            assert admin.error(CLASSIFY_ASSIGNMENTS, variables)["extensions"]["code"] == "NOT_FOUND"
             return
-        admin.data(CLASSIFY, variables)
+        admin.data(CLASSIFY_ASSIGNMENTS, variables)
         current = model.direct.get((n, name))
         keep = propagate if propagate is not None else (current[0] if current else True)
         model.direct[(n, name)] = (keep, remove)
@@ -222,7 +222,7 @@ def apply(step: tuple, model: Model, admin, ids: dict[str, str]) -> None:
         _, feature, dataset = step
         if feature in model.deleted or dataset in model.deleted:
             return  # an upsert by name would bring a deleted entity back: not what this test is about
-        admin.data(UPSERT, {"in": [contained(feature, dataset)]})
+        admin.data(UPSERT_ASSIGNMENTS, {"in": [contained(feature, dataset)]})
         model.container[feature] = dataset
     elif kind == "record":
         _, run, inputs, outputs = step
@@ -230,7 +230,7 @@ def apply(step: tuple, model: Model, admin, ids: dict[str, str]) -> None:
             return
         process = {"type": "RUN", "qualifiedName": f"prop://{run}", "inputs": [{"id": ids[d]} for d in inputs],
                    "outputs": [{"id": ids[d]} for d in outputs]}
-        admin.data(RECORD, {"in": process})
+        admin.data(RECORD_ID, {"in": process})
         for d in DATASETS:
             for edge, wanted in (((d, run), d in inputs), ((run, d), d in outputs)):
                 if not wanted:

@@ -1,4 +1,4 @@
-"""Classification propagation, scenario by scenario (DESIGN 4): each test draws its graph and lists who
+"""Classification propagation, scenario by scenario (docs/ARCHITECTURE.md §4): each test draws its graph and lists who
 holds the classification afterwards, and from which source.
 
 Edges point the way data flows: `raw -> etl -> clean` means the run `etl` read `raw` and wrote `clean`.
@@ -7,7 +7,7 @@ itself)."""
 
 from __future__ import annotations
 
-from .classification_graph import Graph
+from .graph import Graph
 
 
 def pipeline(admin) -> Graph:
@@ -82,7 +82,7 @@ def test_a_block_on_one_of_two_parallel_paths_keeps_the_tag_through_the_other(ad
     g.classify("raw", "PII")
     g.block("raw", "fast", "PII")
     assert g.holders("PII") == {"raw": {"raw"}, "slow": {"raw"}, "clean": {"raw"}, "report": {"raw"}, "summary": {"raw"}}
-    assert g.path("clean", "PII", "raw") == ["raw", "slow", "clean"]
+    assert g.assignment_path("clean", "PII", "raw") == ["raw", "slow", "clean"]
     g.block("raw", "slow", "PII")
     assert g.holders("PII") == {"raw": {"raw"}}
 
@@ -119,7 +119,7 @@ def test_removing_one_of_two_paths_keeps_the_tag_and_removing_both_drops_it(admi
     g.classify("raw", "PII")
     assert g.unlink("raw", "fast") is True
     assert g.holders("PII") == {"raw": {"raw"}, "slow": {"raw"}, "clean": {"raw"}, "report": {"raw"}, "summary": {"raw"}}
-    assert g.path("summary", "PII", "raw") == ["raw", "slow", "clean", "report", "summary"]
+    assert g.assignment_path("summary", "PII", "raw") == ["raw", "slow", "clean", "report", "summary"]
     g.unlink("raw", "slow")
     assert g.holders("PII") == {"raw": {"raw"}}
 
@@ -129,11 +129,11 @@ def test_the_path_is_a_shortest_one_and_follows_a_new_shortcut(admin):
     g = Graph(admin, dataset="raw mid out", run="a b shortcut")
     g.link("raw -> a -> mid -> b -> out")
     g.classify("raw", "PII")
-    assert g.path("out", "PII", "raw") == ["raw", "a", "mid", "b", "out"]
+    assert g.assignment_path("out", "PII", "raw") == ["raw", "a", "mid", "b", "out"]
     g.link("raw -> shortcut -> out")
-    assert g.path("out", "PII", "raw") == ["raw", "shortcut", "out"]
+    assert g.assignment_path("out", "PII", "raw") == ["raw", "shortcut", "out"]
     g.unlink("shortcut", "out")
-    assert g.path("out", "PII", "raw") == ["raw", "a", "mid", "b", "out"]
+    assert g.assignment_path("out", "PII", "raw") == ["raw", "a", "mid", "b", "out"]
 
 
 def test_a_tag_added_before_the_lineage_edge_exists_follows_the_new_edge(admin):
@@ -181,13 +181,13 @@ def test_deleting_the_source_with_remove_on_source_delete_removes_its_tags_every
 
 
 def test_deleting_a_middle_entity_keeps_propagation_through_it(admin):
-    # The data was still derived through it: history keeps the path (DESIGN 4).
+    # The data was still derived through it: history keeps the path (docs/ARCHITECTURE.md §4).
     g = pipeline(admin)
     g.classify("raw", "PII")
     g.delete("clean")
     live = ["raw", "etl", "train", "features"]
     assert g.holders("PII", among=live) == {n: {"raw"} for n in live}
-    assert g.path("features", "PII", "raw") == ["raw", "etl", "clean", "train", "features"]
+    assert g.assignment_path("features", "PII", "raw") == ["raw", "etl", "clean", "train", "features"]
 
 
 def test_a_cycle_carries_the_tag_around_once_and_lets_go_when_cut(admin):
@@ -199,7 +199,7 @@ def test_a_cycle_carries_the_tag_around_once_and_lets_go_when_cut(admin):
         "sessions": {"sessions"}, "backfill": {"sessions"}, "events": {"sessions"},
         "sessionize": {"sessions"}, "report": {"sessions"}, "kpis": {"sessions"},
     }
-    assert g.path("sessionize", "PII", "sessions") == ["sessions", "backfill", "events", "sessionize"]
+    assert g.assignment_path("sessionize", "PII", "sessions") == ["sessions", "backfill", "events", "sessionize"]
     g.unlink("backfill", "events")
     assert g.holders("PII") == {"sessions": {"sessions"}, "backfill": {"sessions"}, "report": {"sessions"}, "kpis": {"sessions"}}
 
@@ -223,7 +223,7 @@ def test_containers_pass_tags_to_their_members_and_a_moved_member_follows_its_ne
     g.contain("orders", "orders_v1")
     g.classify("customers", "PII")
     assert g.holders("PII") == {"customers": {"customers"}, "customers_v1": {"customers"}, "email": {"customers"}}
-    assert g.path("email", "PII", "customers") == ["customers", "customers_v1", "email"]
+    assert g.assignment_path("email", "PII", "customers") == ["customers", "customers_v1", "email"]
     g.contain("orders_v1", "email")
     assert g.holders("PII") == {"customers": {"customers"}, "customers_v1": {"customers"}}
     g.classify("orders", "CONFIDENTIAL")

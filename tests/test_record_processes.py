@@ -3,7 +3,8 @@ bad input rejecting the whole batch before anything is written."""
 
 from __future__ import annotations
 
-from .graph import BY_NAME, ENTITY_FIELDS, RECORD, by_name, count_entities, live_edges, upsert
+from .documents import BY_NAME, ENTITY_FIELDS, RECORD
+from .graph import by_name, count_entities, live_edges, upsert
 
 BATCH = f"mutation($in: [ProcessInput!]!) {{ recordProcesses(input: $in) {{ {ENTITY_FIELDS} }} }}"
 TAGGED = "mutation($in: [ProcessInput!]!) { recordProcesses(input: $in) { qualifiedName classifications { name sourceId } } }"

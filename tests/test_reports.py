@@ -33,11 +33,12 @@ from prov.model import (
     ProvUsage,
 )
 
-from provgraph.cli_report import register
+from provgraph.cli.report import register
+from provgraph.cli.runtime import Runtime
 from provgraph.domain.reports import canonical_json
 from provgraph.services.demo import load_demo
 
-from .classification_graph import Graph
+from .graph import Graph
 from .support import ADMIN_TOKEN
 
 PROVENANCE = """query($id: ID!, $since: DateTime, $until: DateTime) {
@@ -375,7 +376,7 @@ def cli(*argv: str) -> int:
     parser = argparse.ArgumentParser(prog="provgraph")
     register(parser.add_subparsers())
     args = parser.parse_args(list(argv))
-    return args.run(args)
+    return args.run(Runtime.from_environment(), args)
 
 
 def test_cli_writes_a_provenance_report_as_the_bootstrap_admin(http, settings, restricted, tmp_path, capsys, monkeypatch):

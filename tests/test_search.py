@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .graph import DELETE, SEARCH, dataset, upsert
+from .documents import DELETE, SEARCH
+from .graph import dataset, upsert
 
 
 def _names(result):

@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 from provgraph.api.cookies import SESSION_COOKIE
 from provgraph.config import Settings
 
-from .graph import UPSERT, count_entities, dataset
+from .documents import UPSERT
+from .graph import count_entities, dataset
 from .support import ADMIN_TOKEN
 
 ORIGIN = "http://testserver"  # the TestClient's own origin (scheme + Host header)

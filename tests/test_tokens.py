@@ -6,12 +6,13 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from provgraph.api.app import create_app
-from provgraph.cli_audit import principal_rotate
+from provgraph.cli.principal import principal_rotate
+from provgraph.cli.runtime import Runtime
 
-from .graph import UPSERT, dataset
+from .documents import ME, UPSERT
+from .graph import dataset
 from .support import GraphQLClient
 
-ME = "{ me { name roles } }"
 GRANT = "mutation($p: String!, $a: String!) { grant(principal: $p, action: $a) }"
 REVOKE = "mutation($p: String!, $a: String!) { revoke(principal: $p, action: $a) }"
 ROTATE = "mutation($n: String!) { rotateToken(name: $n) }"
@@ -51,7 +52,7 @@ def test_the_cli_rotates_a_token(admin, neo4j_uri, monkeypatch, capsys):
     old = create(admin, "val", "viewer")
     monkeypatch.setenv("NEO4J_URI", neo4j_uri)
     args = type("Args", (), {"name": "val"})()
-    assert principal_rotate(args) == 0
+    assert principal_rotate(Runtime.from_environment(), args) == 0
     new_token = capsys.readouterr().out.strip()
     assert old.execute(ME)["_status"] == 401
     assert admin.with_token(new_token).data(ME)["me"]["name"] == "val"

@@ -18,9 +18,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from provgraph.api.report_formats import CLASSIFICATION_FORMATS, PROVENANCE_FORMATS, render
-from provgraph.cli import with_services
-from provgraph.cli_report import CLI_ADMIN
+from provgraph.cli.runtime import CLI_ADMIN, Runtime
+from provgraph.report_formats import CLASSIFICATION_FORMATS, PROVENANCE_FORMATS, render
 from provgraph.domain.entities import EntityType
 from provgraph.services.container import Services
 from provgraph.services.demo import DEMO_PRINCIPAL, load_demo
@@ -51,5 +50,5 @@ async def generate(services: Services) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in with_services(generate):
+    for path in Runtime.from_environment().run(generate):
         print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path, file=sys.stderr)

@@ -1,9 +1,10 @@
-"""Settings from the environment (DESIGN 5). One object, built once per process and passed down."""
+"""Settings from the environment (docs/ARCHITECTURE.md §5). One object, built once per process and passed down."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -78,3 +79,14 @@ class Settings(BaseSettings):
     @property
     def anchor_file(self) -> Path:
         return self.audit_anchor_file or self.data_dir / "audit-anchors.jsonl"
+
+    def neo4j_options(self) -> dict[str, Any]:
+        """What `Database.connect(uri, **options)` needs besides the URI: credentials, database and the
+        timeouts, the same for the API and the CLI."""
+        return {
+            "user": self.neo4j_user,
+            "password": self.neo4j_password,
+            "database": self.neo4j_database,
+            "connect_timeout": self.neo4j_connect_timeout,
+            "retry_time": self.neo4j_retry_time,
+        }

@@ -1,1 +1,1 @@
-"""HTTP and GraphQL: the starlette app, strawberry schema, request authentication (DESIGN 2)."""
+"""HTTP and GraphQL: the starlette app, strawberry schema, request authentication (docs/ARCHITECTURE.md §2)."""

@@ -10,13 +10,12 @@ from strawberry.scalars import JSON
 
 from ..domain import entities as domain
 from ..domain.classifications import ClassificationAssignment as AssignmentModel
-from ..domain.entities import EntityType
 from ..domain.lineage import LineageEdge as EdgeModel
 from ..domain.validation import parse
 from .context import Info
 from .pagination import Connection, connection
 
-EntityType = strawberry.enum(EntityType, name="EntityType", description="The eleven kinds of entity.")
+EntityType = strawberry.enum(domain.EntityType, name="EntityType", description="The eleven kinds of entity.")
 
 
 @strawberry.type(description="A classification an entity carries, directly or propagated from `sourceId`.")

@@ -1,4 +1,4 @@
-"""GraphQL for lineage: `lineage`, `lineagePath` and `impact` (DESIGN 5), over services/lineage.py.
+"""GraphQL for lineage: `lineage`, `lineagePath` and `impact` (docs/ARCHITECTURE.md §5), over services/lineage.py.
 
 A node's `entity` is resolved through a DataLoader made for that one answer: every node asking for its
 entity in the same answer is loaded by one query, whatever the number of nodes.
@@ -116,8 +116,8 @@ class LineageQuery:
         info: Info,
         id: strawberry.ID,
         direction: LineageDirection | None = domain.LineageDirection.BOTH,
-        depth: int | None = 3,
-        max_nodes: int | None = 1000,
+        depth: int | None = domain.LINEAGE_DEPTH,
+        max_nodes: int | None = domain.LINEAGE_MAX_NODES,
         types: list[EntityType] | None = None,
         as_of: datetime | None = None,
     ) -> Lineage:
@@ -127,8 +127,8 @@ class LineageQuery:
             ctx.principal,
             str(id),
             domain.LineageDirection.BOTH if direction is None else direction,
-            3 if depth is None else depth,
-            1000 if max_nodes is None else max_nodes,
+            domain.LINEAGE_DEPTH if depth is None else depth,
+            domain.LINEAGE_MAX_NODES if max_nodes is None else max_nodes,
             types,
             as_of,
         )
@@ -145,10 +145,10 @@ class LineageQuery:
         "when none is at most `maxDepth` (0-50) hops long."
     )
     async def lineage_path(
-        self, info: Info, from_id: strawberry.ID, to_id: strawberry.ID, max_depth: int | None = 20
+        self, info: Info, from_id: strawberry.ID, to_id: strawberry.ID, max_depth: int | None = domain.PATH_MAX_DEPTH
     ) -> list[strawberry.ID] | None:
         ctx = info.context
-        max_depth = 20 if max_depth is None else max_depth
+        max_depth = domain.PATH_MAX_DEPTH if max_depth is None else max_depth
         path = await ctx.services.lineage.path(ctx.principal, str(from_id), str(to_id), max_depth)
         return None if path is None else [strawberry.ID(i) for i in path]
 
@@ -156,9 +156,9 @@ class LineageQuery:
         description="Everything downstream of `id` within `depth` (0-50) hops: counts by type, the owners "
         "to tell and the deployments affected."
     )
-    async def impact(self, info: Info, id: strawberry.ID, depth: int | None = 20) -> Impact:
+    async def impact(self, info: Info, id: strawberry.ID, depth: int | None = domain.IMPACT_DEPTH) -> Impact:
         ctx = info.context
-        found = await ctx.services.lineage.impact(ctx.principal, str(id), 20 if depth is None else depth)
+        found = await ctx.services.lineage.impact(ctx.principal, str(id), domain.IMPACT_DEPTH if depth is None else depth)
         loader = entity_loader(info)
         return Impact(
             root=strawberry.ID(found.root),

@@ -10,7 +10,8 @@ from ..domain import monitoring as domain
 from ..services.monitoring import MonitoringResult as ResultModel
 from .context import Info
 from .pagination import Connection, connection
-from .runs import Comparison, MetricBatchInput, MetricSeries, MetricValue, batches
+from .runs import Comparison, MetricBatchInput, MetricSeries, batches
+from .scalars import MetricValue
 
 AlertStatus = strawberry.enum(domain.AlertStatus, name="AlertStatus")
 WebhookStatus = strawberry.enum(domain.WebhookStatus, name="WebhookStatus")

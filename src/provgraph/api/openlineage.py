@@ -1,7 +1,7 @@
 """OpenLineage at the edge: `POST /api/v1/lineage` (the path Marquez uses, so the stock `openlineage-python`
 HTTP transport works unchanged), the wire model of the spec's JSON, and its mapping to domain reports.
 
-The wire model stays here (Marquez style, DESIGN 8); services/openlineage.py only sees the domain reports
+The wire model stays here (Marquez style, docs/ARCHITECTURE.md §8); services/openlineage.py only sees the domain reports
 (RunReport, JobReport, DatasetEventReport).
 
 **Naming.** OpenLineage names a dataset by (namespace, name); provgraph by one qualifiedName:

@@ -1,4 +1,4 @@
-"""Report downloads over HTTP (DESIGN 2: report downloads):
+"""Report downloads over HTTP (docs/ARCHITECTURE.md §2: report downloads):
 
     GET /api/v1/reports/provenance/{id}?format=json|md|html|prov&since=&until=
     GET /api/v1/reports/classification/{name}?format=json|md|html
@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from ..domain.errors import ProvgraphError
 from .auth import error_body
-from .report_formats import Rendered, check_format, parse_moment, render
+from ..report_formats import Rendered, check_format, parse_moment, render
 
 
 def _download(rendered: Rendered, digest: str) -> Response:

@@ -6,7 +6,7 @@ batch of thousands of points is a few lists in the variables, not thousands of i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NewType
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,12 +14,11 @@ from strawberry.scalars import JSON
 from ..domain import metrics as metrics_domain
 from ..domain import runs as domain
 from ..domain.entities import EntityRef as EntityRefModel
-from ..domain.errors import BadInput
-from ..domain.metrics import metric_value_out
 from ..domain.validation import parse
 from .context import Info
 from .entities import Entity, EntityRefInput
 from .pagination import Connection, connection
+from .scalars import Long, MetricValue
 
 RunStatus = strawberry.enum(domain.RunStatus, name="RunStatus", description="RUNNING until the run ends.")
 ParamType = strawberry.enum(domain.ParamType, name="ParamType")
@@ -28,38 +27,6 @@ MetricAggregate = strawberry.enum(
     metrics_domain.MetricAggregate, name="MetricAggregate", description="Which value of a series: its last, min or max."
 )
 SortDirection = strawberry.enum(domain.SortDirection, name="SortDirection")
-
-
-def _parse_long(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
-        raise BadInput(f"{value!r} is not an integer")
-    if not -(2**63) <= int(value) < 2**63:
-        raise BadInput(f"{value!r} does not fit in 64 bits")
-    return int(value)
-
-
-MetricValue = NewType("MetricValue", object)
-Long = NewType("Long", int)
-
-# The custom scalars, for the schema's StrawberryConfig(scalar_map=...) (api/schema.py).
-SCALARS = {
-    MetricValue: strawberry.scalar(
-        name="MetricValue",
-        description=(
-            "A metric value: a JSON number, or one of the strings \"NaN\", \"Infinity\", \"-Infinity\" (JSON has no "
-            "literal for them). Non-finite values are stored as such; NaN is skipped by min and max and never "
-            "breaches an alert rule. Any other string is BAD_INPUT naming the value's place."
-        ),
-        serialize=metric_value_out,
-        parse_value=lambda value: value,
-    ),
-    Long: strawberry.scalar(
-        name="Long",
-        description="A 64-bit integer (byte counts), as a JSON number.",
-        serialize=int,
-        parse_value=_parse_long,
-    ),
-}
 
 
 # -- types -----------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from .documents import CachedDocuments
 from .monitoring import MonitoringMutation, MonitoringQuery
 from .registry import RegistryMutation, RegistryQuery
 from .reports import ReportQuery
-from .runs import SCALARS, RunMutation, RunQuery
+from .runs import RunMutation, RunQuery
+from .scalars import SCALARS
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30

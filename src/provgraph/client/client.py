@@ -237,7 +237,7 @@ class Client:
         data = self.execute(q.CREATE_ALERT_RULE, {"in": payload})
         return AlertRule.model_validate(data["createAlertRule"])
 
-    # -- lineage (DESIGN 5) -------------------------------------------------------------------------
+    # -- lineage (docs/ARCHITECTURE.md §5) -------------------------------------------------------------------------
 
     def lineage(self, entity_id: str, direction: str = "BOTH", depth: int = 3, max_nodes: int = 1000) -> Lineage:
         data = self.execute(q.LINEAGE, {"id": _id(entity_id), "direction": direction, "depth": depth, "maxNodes": max_nodes})

@@ -1,4 +1,4 @@
-"""The one exception the client raises, carrying the server's error code (DESIGN 5)."""
+"""The one exception the client raises, carrying the server's error code (docs/ARCHITECTURE.md §5)."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""The data model: pydantic models and enums. No I/O here (DESIGN 2)."""
+"""The data model: pydantic models and enums. No I/O here (docs/ARCHITECTURE.md §2)."""

@@ -1,4 +1,4 @@
-"""Audit events (DESIGN 4, Audit): who did what to which resource, the decision and the rule behind it."""
+"""Audit events (docs/ARCHITECTURE.md §4, Audit): who did what to which resource, the decision and the rule behind it."""
 
 from __future__ import annotations
 

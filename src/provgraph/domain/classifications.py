@@ -1,4 +1,4 @@
-"""Classifications: definitions, the assignments entities carry, and the checks on both (DESIGN 4,
+"""Classifications: definitions, the assignments entities carry, and the checks on both (docs/ARCHITECTURE.md §4,
 Classification propagation)."""
 
 from __future__ import annotations

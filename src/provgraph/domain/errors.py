@@ -1,4 +1,4 @@
-"""Domain errors. Each carries the stable `code` clients switch on (DESIGN 5).
+"""Domain errors. Each carries the stable `code` clients switch on (docs/ARCHITECTURE.md §5).
 
 graphql-core copies an original error's `extensions` onto the GraphQL error it wraps, so raising one of
 these anywhere below a resolver is enough to reach the client with its code; HTTP routes map `status`.

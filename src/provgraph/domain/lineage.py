@@ -51,7 +51,17 @@ class LineageEdge(BaseModel):
 # -- lineage answers (services/lineage.py) ------------------------------------------------------------
 
 MAX_DEPTH = 50  # the longest traversal the API accepts (cypher/traversal.cypher expands at most this far)
+# The literal length bounds cypher/traversal.cypher searches with (Cypher takes no parameter there): each
+# search uses the smallest that covers its depth, the last is MAX_DEPTH. store/queries.py writes one
+# search per bound and direction from one text.
+SEARCH_BOUNDS = (3, 6, 10, 20, MAX_DEPTH)
 MAX_NODES = 10_000  # the most nodes one lineage or impact answer holds
+# The defaults of lineage(depth, maxNodes), lineagePath(maxDepth) and impact(depth): the GraphQL
+# arguments' defaults and the services' are these.
+LINEAGE_DEPTH = 3
+LINEAGE_MAX_NODES = 1000
+PATH_MAX_DEPTH = 20
+IMPACT_DEPTH = 20
 RESTRICTED_PREFIX = "restricted-"  # opaque ids of nodes the caller may not see: restricted-1, restricted-2, ...
 
 

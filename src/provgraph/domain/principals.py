@@ -1,4 +1,4 @@
-"""Principals (who acts) and the built-in roles (DESIGN 4, Access control)."""
+"""Principals (who acts) and the built-in roles (docs/ARCHITECTURE.md §4, Access control)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
-"""Compliance reports (DESIGN 1, the compliance officer): the provenance of one entity, and where one
+"""Compliance reports (docs/ARCHITECTURE.md §1, the compliance officer): the provenance of one entity, and where one
 classification went (the GDPR Art. 30 record of processing).
 
 A report is plain data in its canonical form: `canonical_json` (sorted keys, lists already sorted by
 the service, no insignificant whitespace) is what the SHA-256 `digest` covers, with the digest itself
 left out, so anyone holding the JSON can recompute it. Rendering (Markdown, HTML, PROV-JSON) is
-presentation and lives in api/report_formats/.
+presentation and lives in report_formats/.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ MAX_REPORTED_PROPERTIES_BYTES = 1024 * 1024  # facets kept on one entity
 MAX_EVENT_DATASETS = 1_000  # inputs, and outputs, one event may list
 MAX_ALIASES = 100  # other names (symlinks) of one dataset
 MAX_TAGS = 100  # tags in one tags facet
-# A derivation reported as masking blocks these classifications on its edge (DESIGN 4, Blocking): a
+# A derivation reported as masking blocks these classifications on its edge (docs/ARCHITECTURE.md §4, Blocking): a
 # hashed or redacted column no longer carries the personal data its source did.
 MASKING_BLOCKS = ("PII",)
 

@@ -35,7 +35,7 @@ OWNER = "relation:owner"
 OWNER_READ_RULE = "owner: an entity's owners read what they own (restricted upstream stays hidden)"
 DEFAULT_DENY = "default deny: no policy line allows this"
 INACTIVE = "deactivated principal"
-POLICY_CHECK_INTERVAL = 1.0  # seconds between policy-version checks per process (DESIGN 7: replicas converge)
+POLICY_CHECK_INTERVAL = 1.0  # seconds between policy-version checks per process (docs/ARCHITECTURE.md §7: replicas converge)
 _CACHE_LIMIT = 100_000
 
 

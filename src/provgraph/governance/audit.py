@@ -1,4 +1,4 @@
-"""The tamper-evident audit log (DESIGN 4, Audit).
+"""The tamper-evident audit log (docs/ARCHITECTURE.md §4, Audit).
 
 Every event carries `prevHash`, the hash of the event before it, and `hash` = SHA-256 over the canonical
 JSON of its own fields plus `prevHash`. Editing an event breaks its hash; deleting one breaks the next

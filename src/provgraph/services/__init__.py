@@ -1,1 +1,1 @@
-"""Use cases. Every call takes the acting Principal; authorization happens here, once (DESIGN 2)."""
+"""Use cases. Every call takes the acting Principal; authorization happens here, once (docs/ARCHITECTURE.md §2)."""

@@ -25,7 +25,8 @@ from ..domain.errors import BadInput
 from ..domain.pages import KeysetPage, check_page_size
 from ..domain.principals import Principal
 from ..governance.access import OWNER_READ_RULE, READ, AccessControl, AccessDenied, ReadScope
-from ..governance.audit import AuditLog, audit_record, denial_record
+from ..governance.audit import AuditLog, Backlog, ChainCheck, audit_record, backlog, denial_record, verify_chain
+from ..governance.audit_anchors import Anchor, AnchorCheck, check_anchors
 from ..governance.audit_sequencer import AuditSequencer
 from ..store.database import Database
 
@@ -197,13 +198,34 @@ def decode_seq_cursor(cursor: str | None, field: str = "after") -> int | None:
     raise BadInput(f"{field}: {cursor!r} is not a cursor returned by auditEvents", field=field)
 
 
+@dataclass(frozen=True)
+class AuditVerification:
+    backlog: Backlog  # measured before this verification chained it
+    chain: ChainCheck
+    anchors: AnchorCheck | None  # None: no anchors to hold the chain to
+
+
 class AuditService:
     def __init__(
         self, db: Database, access: AccessControl, log: AuditLog | None = None, sequencer: AuditSequencer | None = None
     ) -> None:
+        self._db = db
         self._access = access
         self._log = log or AuditLog(db)
         self._sequencer = sequencer or AuditSequencer(db)
+
+    async def verify_unchecked(
+        self, sequence: bool = True, anchor_key: str | None = None, anchors: list[Anchor] | None = None
+    ) -> AuditVerification:
+        """`provgraph audit verify`, the operator's command (no principal, like the principal service's
+        *_unchecked methods): measures the unsequenced backlog, chains it (unless `sequence` is false),
+        walks the whole hash chain naming the first broken event, and holds it to the signed `anchors`."""
+        waiting = await backlog(self._db)
+        if sequence:
+            await self._sequencer.sequence_pending()
+        chain = await verify_chain(self._db)
+        held = await check_anchors(self._db, anchor_key, anchors) if anchor_key and anchors is not None else None
+        return AuditVerification(backlog=waiting, chain=chain, anchors=held)
 
     async def events(
         self, principal: Principal, where: AuditFilter, first: int, after: str | None

@@ -202,7 +202,7 @@ class ClassificationService:
     @staticmethod
     async def _readable(tx: Tx, scope: ReadScope, entity_id: str, field: str) -> Target:
         """The live entity, if the caller's scope lets it read it; otherwise NOT_FOUND, the same answer
-        as for an entity that does not exist (DESIGN 4: errors never reveal a hidden entity)."""
+        as for an entity that does not exist (docs/ARCHITECTURE.md §4: errors never reveal a hidden entity)."""
         target = await classification_store.target(tx, entity_id)
         if target is not None and not target.deleted and scope.can_see(target.type, target.classification_names, entity_id):
             return target

@@ -1,4 +1,4 @@
-"""Lineage, lineage paths and impact analysis (DESIGN 4, Lineage and impact).
+"""Lineage, lineage paths and impact analysis (docs/ARCHITECTURE.md §4, Lineage and impact).
 
 Each answer is one bounded traversal in Cypher (cypher/traversal.cypher explains hops, time travel and
 the bounds), then every node is passed through the caller's ReadScope: a node the caller may not see
@@ -22,7 +22,11 @@ from datetime import UTC, datetime
 from ..domain.entities import Entity, EntityType, check_id
 from ..domain.errors import NotFound
 from ..domain.lineage import (
+    IMPACT_DEPTH,
+    LINEAGE_DEPTH,
+    LINEAGE_MAX_NODES,
     MAX_NODES,
+    PATH_MAX_DEPTH,
     RESTRICTED_PREFIX,
     GraphEdge,
     Impact,
@@ -66,8 +70,8 @@ class LineageService:
         principal: Principal,
         entity_id: str,
         direction: LineageDirection = LineageDirection.BOTH,
-        depth: int = 3,
-        max_nodes: int = 1000,
+        depth: int = LINEAGE_DEPTH,
+        max_nodes: int = LINEAGE_MAX_NODES,
         types: Iterable[EntityType] | None = None,
         as_of: datetime | None = None,
     ) -> LineageGraph:
@@ -114,7 +118,7 @@ class LineageService:
             truncated=found.truncated,
         )
 
-    async def path(self, principal: Principal, from_id: str, to_id: str, max_depth: int = 20) -> list[str] | None:
+    async def path(self, principal: Principal, from_id: str, to_id: str, max_depth: int = PATH_MAX_DEPTH) -> list[str] | None:
         """The ids of one shortest live downstream path from one entity to another, both ends included;
         None when there is none within `max_depth` hops. Hidden entities on the way show opaque ids."""
         check_id(from_id, "fromId")
@@ -143,7 +147,7 @@ class LineageService:
         await self._audit_answer(principal, scope, "lineagePath", shown)
         return [node.id for node in shown.nodes]
 
-    async def impact(self, principal: Principal, entity_id: str, depth: int = 20) -> Impact:
+    async def impact(self, principal: Principal, entity_id: str, depth: int = IMPACT_DEPTH) -> Impact:
         """Everything downstream within `depth` hops (at most MAX_NODES, nearest first; `truncated` when
         more): counts by type, the owners to tell (of the entities the caller may see) and the
         Deployments reached. "I am about to change this: what breaks, and whom do I warn?"."""

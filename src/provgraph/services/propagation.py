@@ -1,4 +1,4 @@
-"""The propagation engine: keeps stored propagated copies equal to the rule (DESIGN 4) after every
+"""The propagation engine: keeps stored propagated copies equal to the rule (docs/ARCHITECTURE.md §4) after every
 mutation, inside the mutation's own transaction.
 
 The rule: X carries C from S when S has C directly with propagate true and a path S => X exists over

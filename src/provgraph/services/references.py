@@ -1,7 +1,7 @@
 """Finding the entities a run, registry or deployment call points at, with the read rules applied.
 
 Shared by the ML metadata services (runs, registry, deployments, monitoring): an entity the caller may
-not see is reported exactly like one that does not exist (DESIGN 4, No leaks), and an entity of the
+not see is reported exactly like one that does not exist (docs/ARCHITECTURE.md §4, No leaks), and an entity of the
 wrong type is BAD_INPUT naming the field.
 """
 

@@ -1,1 +1,1 @@
-"""Neo4j: driver lifecycle, named queries from cypher/, schema, repositories (DESIGN 2)."""
+"""Neo4j: driver lifecycle, named queries from cypher/, schema, repositories (docs/ARCHITECTURE.md §2)."""

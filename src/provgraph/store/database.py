@@ -1,7 +1,7 @@
 """The Neo4j driver, one transaction at a time, with driver failures mapped to domain errors.
 
 Reads go through `execute_read` and writes through `execute_write` so a `neo4j://` routing URI spreads
-reads over a cluster's readers (DESIGN 7). Every transaction gets one timestamp, `tx.now`, so all that it
+reads over a cluster's readers (docs/ARCHITECTURE.md §7). Every transaction gets one timestamp, `tx.now`, so all that it
 writes carries the same time.
 """
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from ...domain.entities import FLOW_TYPES, EntityType
-from ...domain.reports import Lineage, Node
+from ..domain.entities import FLOW_TYPES, EntityType
+from ..domain.reports import Lineage, Node
 
 BOX_W, BOX_H = 176, 46
 COL_GAP, ROW_GAP = 56, 22

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
-from ...domain.reports import AssignmentLine, ClassificationReport, ProvenanceReport, Report
+from ..domain.reports import AssignmentLine, ClassificationReport, ProvenanceReport, Report
 from . import svg
 
 CSS = """

@@ -3,9 +3,9 @@
     provgraph report provenance ID [--format json|md|html|prov] [--since T] [--until T] [--out FILE]
     provgraph report classification NAME [--format json|md|html] [--out FILE]
 
-cli.py registers them with `register(commands)` (its top-level sub-parser group). The CLI acts as the
-bootstrap admin (the operator has the database itself), so it sees everything; the report's own audit
-event names that principal with client `cli`. Without --out the report goes to stdout.
+The CLI acts as the bootstrap admin (the operator has the database itself), so it sees everything; the
+report's own audit event names that principal with client `cli`. Without --out the report goes to stdout.
+The renderers are the API's (report_formats/), so a report gives the same bytes over HTTP and here.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .api.report_formats import CLASSIFICATION_FORMATS, PROVENANCE_FORMATS, Rendered, check_format, parse_moment, render
-from .domain.principals import Principal
-from .services.principals import BOOTSTRAP_ADMIN
-
-CLI_ADMIN = Principal(name=BOOTSTRAP_ADMIN, roles=("admin",), client="cli")
+from ..report_formats import CLASSIFICATION_FORMATS, PROVENANCE_FORMATS, Rendered, check_format, parse_moment, render
+from .runtime import CLI_ADMIN, Runtime
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -49,20 +46,16 @@ def _emit(rendered: Rendered, out: str | None) -> int:
     return 0
 
 
-def report_provenance(args: argparse.Namespace) -> int:
-    from .cli import with_services
-
+def report_provenance(runtime: Runtime, args: argparse.Namespace) -> int:
     fmt = check_format(args.format, "provenance")  # before touching the database
     since, until = parse_moment(args.since, "since"), parse_moment(args.until, "until")
-    report = with_services(lambda services: services.reports.provenance(CLI_ADMIN, args.id, since, until))
+    report = runtime.run(lambda services: services.reports.provenance(CLI_ADMIN, args.id, since, until))
     print(f"digest sha256:{report.digest}", file=sys.stderr)
     return _emit(render(report, fmt), args.out)
 
 
-def report_classification(args: argparse.Namespace) -> int:
-    from .cli import with_services
-
+def report_classification(runtime: Runtime, args: argparse.Namespace) -> int:
     fmt = check_format(args.format, "classification")
-    report = with_services(lambda services: services.reports.classification_report(CLI_ADMIN, args.name))
+    report = runtime.run(lambda services: services.reports.classification_report(CLI_ADMIN, args.name))
     print(f"digest sha256:{report.digest}", file=sys.stderr)
     return _emit(render(report, fmt), args.out)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from ...domain.reports import AssignmentLine, ClassificationReport, ProvenanceReport, Report
+from ..domain.reports import AssignmentLine, ClassificationReport, ProvenanceReport, Report
 
 
 def render(report: Report) -> str:

@@ -16,8 +16,8 @@ import json
 import re
 from typing import Any
 
-from ...domain.entities import FLOW_TYPES
-from ...domain.reports import Node, ProvenanceReport
+from ..domain.entities import FLOW_TYPES
+from ..domain.reports import Node, ProvenanceReport
 
 NS = "provgraph"
 NS_URI = "urn:provgraph:entity:"

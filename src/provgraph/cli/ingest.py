@@ -13,19 +13,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .api.openlineage import MAX_EVENT_BYTES, parse_event
-from .domain.errors import BadInput, Conflict, LimitExceeded
-from .domain.principals import Principal
-from .services.principals import BOOTSTRAP_ADMIN
+from ..api.openlineage import MAX_EVENT_BYTES, parse_event
+from ..domain.errors import BadInput, Conflict, LimitExceeded
+from ..domain.principals import Principal
+from ..services.container import Services
+from .runtime import CLI_ADMIN, Runtime
 
-CLI_PRINCIPAL = Principal(name=BOOTSTRAP_ADMIN, roles=("admin",), request_id="cli", client="cli")
+# One file is one request: its events carry request id `cli`.
+CLI_PRINCIPAL = replace(CLI_ADMIN, request_id="cli")
 MAX_ERRORS_SHOWN = 20
 # Errors that concern one event; anything else (database down, no permission) stops the whole file.
 _PER_EVENT = (BadInput, LimitExceeded, Conflict)
@@ -39,7 +40,7 @@ class IngestSummary:
 
 
 async def ingest_openlineage_file(
-    services: Any, principal: Principal, path: Path, progress: bool = True, concurrency: int = 1
+    services: Services, principal: Principal, path: Path, progress: bool = True, concurrency: int = 1
 ) -> IngestSummary:
     summary = IngestSummary()
     pending: set[asyncio.Task[None]] = set()
@@ -87,7 +88,7 @@ def _raise_fatal(done: set[asyncio.Task[None]]) -> None:
         raise fatal[0]
 
 
-def add_ingest_parser(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction) -> None:
     """Registers `ingest openlineage FILE` on the CLI's subcommands."""
     ingest = commands.add_parser("ingest", help="load lineage recorded elsewhere")
     sources = ingest.add_subparsers(title="sources")
@@ -98,14 +99,12 @@ def add_ingest_parser(commands: argparse._SubParsersAction) -> None:
     openlineage.set_defaults(run=run_ingest)
 
 
-def run_ingest(args: argparse.Namespace) -> int:
-    from .cli import with_services
-
+def run_ingest(runtime: Runtime, args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         print(f"error: {path} is not a readable file", file=sys.stderr)
         return 2
-    summary = with_services(
+    summary = runtime.run(
         lambda services: ingest_openlineage_file(
             services, CLI_PRINCIPAL, path, progress=not args.no_progress, concurrency=args.concurrency
         )

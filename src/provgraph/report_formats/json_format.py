@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ...domain.reports import Report, report_content
+from ..domain.reports import Report, report_content
 
 
 def render(report: Report) -> str:

@@ -1,6 +1,7 @@
-"""Report renderings (presentation, DESIGN 2): the canonical JSON, Markdown, a self-contained HTML page
-and, for provenance, W3C PROV-JSON. Each renderer takes the domain report and returns text; HTTP, CLI
-and the docs examples all go through `render`, so the same report gives the same bytes everywhere.
+"""Report renderings (presentation, docs/ARCHITECTURE.md §2): the canonical JSON, Markdown, a self-contained
+HTML page and, for provenance, W3C PROV-JSON. Each renderer takes the domain report and returns text; HTTP,
+CLI and the docs examples all go through `render`, so the same report gives the same bytes everywhere.
+Pure functions over domain/reports.py, so the API and the CLI both import them from below.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from ...domain.errors import BadInput
-from ...domain.reports import ClassificationReport, ProvenanceReport, Report
+from ..domain.errors import BadInput
+from ..domain.reports import ClassificationReport, ProvenanceReport, Report
 from . import html, json_format, markdown, prov
 
 
