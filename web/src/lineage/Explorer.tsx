@@ -181,6 +181,13 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
 
   // Fit the first view (and each new layout kind) on the root's neighbourhood, never on more than
   // FIT_MAX_NODES nodes: fitting thousands would put them all in the DOM at once.
+  // Marks for bench/ui.py and the browser's performance panel: answer -> laid out -> drawn.
+  useEffect(() => {
+    if (!layout.ready) return;
+    performance.mark("lineage:laid-out");
+    requestAnimationFrame(() => performance.mark("lineage:drawn"));
+  }, [layout.ready]);
+
   const fitted = useRef("");
   const canvas = useRef<HTMLDivElement>(null);
   useEffect(() => {

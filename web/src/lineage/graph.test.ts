@@ -26,13 +26,8 @@ function node(id: string, distance: number, restricted = false): LineageNode {
           type: "DATASET",
           name: `name-${id}`,
           qualifiedName: `qn/${id}`,
-          description: null,
-          properties: {},
           owners: ["alice"],
           classifications: [],
-          createdAt: "2026-01-01T00:00:00Z",
-          updatedAt: "2026-01-01T00:00:00Z",
-          deleted: false,
         },
   };
 }

@@ -3,7 +3,7 @@
  * which of them are visible given the collapsed nodes. Pure functions over plain data, no React.
  */
 
-import type { Direction, Entity, EntityType, Lineage, LineageEdge } from "../api/types";
+import type { Direction, EntityType, Lineage, LineageEdge, LineageEntity } from "../api/types";
 
 export interface GraphNode {
   id: string;
@@ -11,7 +11,7 @@ export interface GraphNode {
   /** Signed column: upstream of the root negative, downstream positive, the root 0. */
   column: number;
   restricted: boolean;
-  entity: Entity | null;
+  entity: LineageEntity | null;
 }
 
 export interface GraphEdge extends LineageEdge {
@@ -194,7 +194,7 @@ export function pathEdgeKeys(graph: Graph, path: readonly string[]): Set<string>
  * graph: the steps not loaded yet get a column by their place on the path, and consecutive steps an
  * edge when the graph has none between them. Steps without an entity (hidden) are left out.
  */
-export function addPath(graph: Graph, path: readonly string[], entities: readonly Entity[], rootIsFirst: boolean): Graph {
+export function addPath(graph: Graph, path: readonly string[], entities: readonly LineageEntity[], rootIsFirst: boolean): Graph {
   const byId = new Map(entities.map((e) => [e.id, e]));
   const nodes = new Map(graph.nodes);
   const edges = new Map(graph.edges);
