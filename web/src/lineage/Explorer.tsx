@@ -77,7 +77,7 @@ export function Explorer(props: ExplorerProps) {
 function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: ExplorerProps) {
   const client = useQueryClient();
   const flow = useReactFlow();
-  const [graph, setGraph] = useState<Graph>(() => mergeAnswer(emptyGraph(root.id), first, root.id, view.direction));
+  const [graph, setGraph] = useState<Graph>(() => mergeAnswer(emptyGraph(root.id), first, root.id, view.direction, view.depth));
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [loading, setLoading] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);

@@ -57,6 +57,22 @@ describe("signedColumns", () => {
   });
 });
 
+describe("signedColumns from a Feature", () => {
+  it("puts the container left of the feature and the container's consumers right of it", () => {
+    const answer: Lineage = {
+      root: "F",
+      nodes: [node("F", 0), node("D", 1), node("run", 2), node("src", 2)],
+      edges: [
+        { source: "D", target: "F", type: "HAS_FEATURE", blockedClassifications: [] },
+        edge("D", "run"),
+        edge("src", "D"),
+      ],
+      truncated: false,
+    };
+    expect(Object.fromEntries(signedColumns(answer, "F", 0, "BOTH"))).toEqual({ F: 0, D: -1, run: 0, src: -2 });
+  });
+});
+
 describe("maskRestricted", () => {
   it("namespaces placeholder ids per answer, on nodes and edges, and drops any entity", () => {
     const masked = maskRestricted(first, 4);
@@ -96,6 +112,19 @@ describe("mergeAnswer", () => {
     const before = g.nodes.size;
     mergeAnswer(g, { root: "d2", nodes: [node("x", 1)], edges: [], truncated: false }, "d2", "DOWNSTREAM");
     expect(g.nodes.size).toBe(before);
+  });
+});
+
+describe("mergeAnswer's expansions", () => {
+  it("counts the nodes nearer than the depth as expanded on their side", () => {
+    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH", 2);
+    for (const key of ["DOWNSTREAM:R", "UPSTREAM:R", "DOWNSTREAM:d1", "UPSTREAM:u1"]) expect(g.expanded.has(key)).toBe(true);
+    for (const key of ["UPSTREAM:d1", "DOWNSTREAM:u1", "DOWNSTREAM:d2", "UPSTREAM:u2"]) expect(g.expanded.has(key)).toBe(false);
+  });
+
+  it("lets a collapse of an inner node hide the frontier beyond it", () => {
+    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH", 2);
+    expect(visibleNodeIds(g, new Set(["UPSTREAM:u1"])).has("u2")).toBe(false);
   });
 });
 
