@@ -204,6 +204,16 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
     });
   }, [layout.ready, layout.kind, layout.positions, flowNodes.length, layoutNodes, root.id, flow]);
 
+  // A found path is brought into view once it is laid out (its far end may lie off screen).
+  const shownPath = useRef("");
+  useEffect(() => {
+    const ids = path.ids?.filter((id) => visible.has(id)) ?? [];
+    const key = ids.join(",");
+    if (!layout.ready || ids.length < 2 || shownPath.current === key || !ids.every((id) => layout.positions.has(id))) return;
+    shownPath.current = key;
+    requestAnimationFrame(() => flow.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.2, maxZoom: 1.1, duration: 300 }));
+  }, [path.ids, visible, layout.ready, layout.positions, flow]);
+
   const hidden = restrictedCount(graph, visible);
   const name = `lineage-${root.id}`;
   const edge = selectedEdge ? graph.edges.get(selectedEdge) : undefined;
