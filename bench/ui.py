@@ -85,6 +85,7 @@ class Browser:
         self._playwright = sync_playwright().start()
         self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         self.context = self.browser.new_context(viewport={"width": 1400, "height": 900})
+        self.context.set_default_timeout(120_000)  # a busy machine is slow, not broken
         self.context.add_init_script(DRAWN_PROBE)
         self.page = self.context.new_page()
         self.errors: list[str] = []

@@ -86,7 +86,7 @@ def test_search_finds_an_entity_and_opens_its_page(browser_as, story: Story, rol
     table = story.sessions_table
     result = page.get_by_test_id(f"search-result-{table['id']}")
     expect(result).to_be_visible()
-    expect(page.get_by_test_id("search-total")).to_contain_text("1")
+    expect(page.get_by_test_id("search-total")).to_have_text(re.compile(r"^2 results"))  # the dataset and its version
     result.click()
 
     expect(page).to_have_url(re.compile(re.escape(f"/entities/{table['id']}") + "$"))
