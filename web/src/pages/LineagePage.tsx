@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { useSession } from "../api/hooks";
 import { lineage } from "../api/queries";
@@ -74,6 +74,8 @@ export function LineagePage() {
 
 function Toolbar({ view, onChange }: { view: LineageView; onChange(next: Partial<LineageView>): void }) {
   const [depth, setDepth] = useState(String(view.depth));
+  // The URL may change under the field (back button, a shared link): follow it.
+  useEffect(() => setDepth(String(view.depth)), [view.depth]);
   const [typesOpen, setTypesOpen] = useState(false);
   function toggleType(t: EntityType) {
     onChange({ types: view.types.includes(t) ? view.types.filter((x) => x !== t) : [...view.types, t] });
