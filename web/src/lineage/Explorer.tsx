@@ -91,9 +91,13 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
   const signature = useMemo(() => `${[...visible].sort().join("|")}#${edges.map((e) => e.key).sort().join("|")}`, [visible, edges]);
   const layout = useLayout(layoutNodes, edges, signature);
 
+  // The node last expanded or collapsed: the next layout keeps it in view (centred, same zoom).
+  const anchor = useRef<string | null>(null);
+
   const toggle = useCallback(
     async (nodeId: string, direction: "UPSTREAM" | "DOWNSTREAM") => {
       const key = expansionKey(nodeId, direction);
+      anchor.current = nodeId;
       if (collapsed.has(key)) {
         setCollapsed((c) => new Set([...c].filter((k) => k !== key)));
         return;
@@ -203,6 +207,15 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
       else flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.12, maxZoom: 1.1 });
     });
   }, [layout.ready, layout.kind, layout.positions, flowNodes.length, layoutNodes, root.id, flow]);
+
+  useEffect(() => {
+    const id = anchor.current;
+    const at = id ? layout.positions.get(id) : undefined;
+    if (!layout.ready || !at) return;
+    anchor.current = null;
+    const { zoom } = flow.getViewport();
+    requestAnimationFrame(() => flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 }));
+  }, [layout.ready, layout.positions, flow]);
 
   // A found path is brought into view once it is laid out (its far end may lie off screen).
   const shownPath = useRef("");
