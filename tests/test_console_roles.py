@@ -245,7 +245,9 @@ def test_the_readme_screenshot_of_the_explorer_on_the_demo_graph(console: Consol
         explorer = page.locator(EXPLORER)
         expect(explorer).to_have_attribute("data-state", "ready")
         assert int(explorer.get_attribute("data-node-count") or 0) >= 8
-        expect(node(page, story.customers["id"])).to_be_in_viewport()
+        page.get_by_role("button", name="fit view").click()  # the whole graph in the picture
+        expect(node(page, story.customers["id"])).to_be_in_viewport(ratio=1)
+        expect(node(page, story.features["id"])).to_be_in_viewport(ratio=1)
         page.mouse.move(5, 5)  # no hover effects in the picture
         target = SCREENSHOT if os.environ.get("PROVGRAPH_UPDATE_SCREENSHOT") == "1" else tmp_path / SCREENSHOT.name
         target.parent.mkdir(parents=True, exist_ok=True)
