@@ -116,12 +116,19 @@ class Browser:
         finally:
             self.page.remove_listener("request", remember)
         drawn_ms = self.page.evaluate("window.__bench.drawn")
+        # Where the time went, from the page's own clocks: the lineage request (the longest /graphql
+        # fetch) as the browser saw it, and the explorer's ready after its answer.
+        phases = self.page.evaluate("""() => {
+          const graphql = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/graphql'));
+          const lineage = graphql.reduce((a, b) => (b.duration > a.duration ? b : a), graphql[0]);
+          return { requestStart: lineage.startTime, responseEnd: lineage.responseEnd, ready: window.__bench.ready };
+        }""")
         nodes = int(self.page.get_attribute(EXPLORER, "data-node-count") or 0)
         if self.errors:
             raise RuntimeError(f"the page failed: {self.errors}")
         if len(requests) != 1:
             raise RuntimeError(f"expected one lineage request from the explorer, saw {len(requests)}")
-        return {"seconds": drawn_ms / 1000, "nodes": nodes, "request": requests[0],
+        return {"seconds": drawn_ms / 1000, "nodes": nodes, "request": requests[0], "phases_ms": phases,
                 "layout": self.page.get_attribute(EXPLORER, "data-layout")}
 
     def pan(self, drags: int = 6, steps: int = 30) -> list[float]:
@@ -176,6 +183,7 @@ def measure(pg: ProvgraphSystem, browser: Browser, entity_id: str, depth: int, r
         "console_p50_ms": console_p50 * 1000, "console_p95_ms": percentile(console, 0.95) * 1000,
         "bare_p50_ms": bare_p50 * 1000, "bare_p95_ms": percentile(bare, 0.95) * 1000,
         "ratio": console_p50 / bare_p50,
+        "phases_ms": opened["phases_ms"],  # of the last navigation: request start and end, ready
     }
 
 
