@@ -18,7 +18,7 @@ import {
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { readableError } from "../api/errors";
-import { lineage, type LineageArgs } from "../api/queries";
+import { entitiesByIds, lineage, type LineageArgs } from "../api/queries";
 import type { ClassificationAssignment, Entity, Lineage } from "../api/types";
 import { EdgePanel } from "./EdgePanel";
 import { EntityNode, type EntityFlowNode, type SideState } from "./EntityNode";
@@ -29,6 +29,7 @@ import {
   expansionKey,
   mergeAnswer,
   pathEdgeKeys,
+  refreshEntities,
   restrictedCount,
   visibleEdges,
   visibleNodeIds,
@@ -62,7 +63,7 @@ export interface ExplorerProps {
   first: Lineage;
   canClassify: boolean;
   onPathTo(id: string | null): void;
-  /** Something changed on the server that other nodes reflect (propagation): read the view again. */
+  /** Something changed on the server that the root reflects (propagation): read the root again. */
   onStale(): void;
 }
 
@@ -202,9 +203,11 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
     const zoom = box ? fitZoom(chosen.map((n) => layout.positions.get(n.id)!).filter(Boolean), box.width, box.height) : 1;
     const rootAt = layout.positions.get(root.id);
     requestAnimationFrame(() => {
-      // Too wide to read when fitted: centre on the root at a readable zoom instead.
-      if (zoom < MIN_READABLE_ZOOM && rootAt) flow.setCenter(rootAt.x + NODE_WIDTH / 2, rootAt.y + NODE_HEIGHT / 2, { zoom: 0.8 });
-      else flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.12, maxZoom: 1.1 });
+      // A small graph is fitted whole. A big one fits the root's neighbourhood, or when even that
+      // would be too small to read, centres on the root at a readable zoom.
+      const all = chosen.length === layoutNodes.length;
+      if (!all && zoom < MIN_READABLE_ZOOM && rootAt) flow.setCenter(rootAt.x + NODE_WIDTH / 2, rootAt.y + NODE_HEIGHT / 2, { zoom: 0.8 });
+      else flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.08, maxZoom: 1.1, minZoom: 0.05 });
     });
   }, [layout.ready, layout.kind, layout.positions, flowNodes.length, layoutNodes, root.id, flow]);
 
@@ -310,9 +313,13 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
                 edge={edge}
                 graph={graph}
                 canClassify={canClassify}
-                onChanged={(changed) => {
+                onChanged={async (changed) => {
                   setGraph((g) => withEdge(g, changed));
                   onStale();
+                  // Propagation moved: re-read the drawn entities' classifications, keeping the view.
+                  const ids = [...visible].filter((id) => !graph.nodes.get(id)?.restricted).slice(0, 500);
+                  const fresh = await entitiesByIds(ids).catch(() => null);
+                  if (fresh) setGraph((g) => refreshEntities(g, fresh));
                 }}
                 onClose={() => setSelectedEdge(null)}
               />

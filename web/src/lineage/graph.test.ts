@@ -7,6 +7,7 @@ import {
   maskRestricted,
   mergeAnswer,
   pathEdgeKeys,
+  refreshEntities,
   restrictedCount,
   signedColumns,
   visibleEdges,
@@ -196,5 +197,18 @@ describe("addPath", () => {
     expect(next.nodes.get("a")!.column).toBe(-3);
     expect(next.nodes.has("hidden")).toBe(false);
     expect(g.nodes.has("a")).toBe(false);
+  });
+});
+
+describe("refreshEntities", () => {
+  it("replaces the entities it is given and keeps everything else", () => {
+    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH");
+    const d1 = { ...g.nodes.get("d1")!.entity!, classifications: [] };
+    const fresh = { ...d1, classifications: [{ name: "PII", attributes: {}, propagate: true, propagated: true, sourceId: "R", path: ["R", "d1"] }] };
+    const next = refreshEntities(g, [fresh, { ...d1, id: "unknown" }]);
+    expect(next.nodes.get("d1")!.entity!.classifications.map((c) => c.name)).toEqual(["PII"]);
+    expect(next.nodes.get("d1")!.column).toBe(1);
+    expect(next.nodes.has("unknown")).toBe(false);
+    expect(g.nodes.get("d1")!.entity!.classifications).toEqual([]);
   });
 });

@@ -225,3 +225,13 @@ export function addPath(graph: Graph, path: readonly string[], entities: readonl
   }
   return { ...graph, nodes, edges };
 }
+
+/** The graph with fresher copies of some entities (after a change that moved classifications). */
+export function refreshEntities(graph: Graph, entities: readonly LineageEntity[]): Graph {
+  const nodes = new Map(graph.nodes);
+  for (const e of entities) {
+    const n = nodes.get(e.id);
+    if (n && !n.restricted) nodes.set(e.id, { ...n, entity: e });
+  }
+  return { ...graph, nodes };
+}

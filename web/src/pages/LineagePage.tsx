@@ -56,15 +56,16 @@ export function LineagePage() {
       {answer.data && (
         <Explorer
           // A new answer (another depth, direction, time or filter) starts a new exploration.
-          key={JSON.stringify(fetched) + answer.dataUpdatedAt}
+          key={JSON.stringify(fetched)}
           root={root.data}
           view={view}
           first={answer.data}
           canClassify={mayClassify(session.data?.principal.roles ?? [])}
           onPathTo={(pathTo) => setView({ pathTo })}
           onStale={() => {
-            client.invalidateQueries({ queryKey: ["entity"] });
-            client.invalidateQueries({ queryKey: ["lineage"] });
+            // The root's badges; cached expansions would bring back old classifications.
+            client.invalidateQueries({ queryKey: ["entity", id] });
+            client.removeQueries({ queryKey: ["lineage"], type: "inactive" });
           }}
         />
       )}
