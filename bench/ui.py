@@ -229,7 +229,7 @@ def run(out_dir: Path, sizes: tuple[int, ...] = SIZES, repeats: int = 5, seed: i
         results["panning"] = {
             "nodes": results["lineage"][str(largest)]["nodes"], "frames": len(frames),
             "p50_ms": percentile(frames, 0.5), "p95_ms": percentile(frames, 0.95), "max_ms": max(frames),
-            "target_ms": FRAME_TARGET_MS,
+            "target_ms": FRAME_TARGET_MS, "over_target": sum(1 for f in frames if f >= FRAME_TARGET_MS),
         }
     finally:
         if browser is not None:
@@ -262,7 +262,8 @@ def table(results: dict[str, Any]) -> str:
     if pan:
         lines.append(
             f"{'panning, ' + str(pan['nodes']) + ' nodes: frame p50 / p95 / max':<46}"
-            f"{pan['p50_ms']:.1f} / {pan['p95_ms']:.1f} / {pan['max_ms']:.1f} ms ({pan['frames']} frames; target < {pan['target_ms']:g} ms)"
+            f"{pan['p50_ms']:.1f} / {pan['p95_ms']:.1f} / {pan['max_ms']:.1f} ms ({pan['frames']} frames, "
+            f"{pan['over_target']} at or over the target of {pan['target_ms']:g} ms)"
         )
     lines.append("")
     lines.append("checks: " + ", ".join(f"{k} {'OK' if v else 'FAILED'}" for k, v in results["checks"].items()))
