@@ -46,7 +46,10 @@ new MutationObserver(() => {
   const el = document.querySelector('[data-testid="lineage-explorer"]');
   if (!el || el.dataset.state !== 'ready' || window.__bench.ready !== null) return;
   window.__bench.ready = performance.now();
-  requestAnimationFrame(() => setTimeout(() => { window.__bench.drawn = performance.now(); }, 0));
+  requestAnimationFrame(() => setTimeout(() => {
+    window.__bench.drawn = performance.now();
+    document.documentElement.dataset.benchDrawn = 'true';  // a selector to wait for: the CSP forbids eval
+  }, 0));
 }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
 """
 FRAMES_START = """() => {
@@ -85,6 +88,7 @@ class Browser:
         self._playwright = sync_playwright().start()
         self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         self.context = self.browser.new_context(viewport={"width": 1400, "height": 900})
+        self.context.set_default_timeout(120_000)  # a busy machine is slow, not broken
         self.context.add_init_script(DRAWN_PROBE)
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -108,16 +112,23 @@ class Browser:
         self.page.on("request", remember)
         try:
             self.page.goto(self.base_url + path)
-            self.page.wait_for_function("window.__bench && window.__bench.drawn !== null", timeout=120_000)
+            self.page.wait_for_selector("html[data-bench-drawn]", state="attached", timeout=300_000)
         finally:
             self.page.remove_listener("request", remember)
         drawn_ms = self.page.evaluate("window.__bench.drawn")
+        # Where the time went, from the page's own clocks: the lineage request (the longest /graphql
+        # fetch) as the browser saw it, and the explorer's ready after its answer.
+        phases = self.page.evaluate("""() => {
+          const graphql = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/graphql'));
+          const lineage = graphql.reduce((a, b) => (b.duration > a.duration ? b : a), graphql[0]);
+          return { requestStart: lineage.startTime, responseEnd: lineage.responseEnd, ready: window.__bench.ready };
+        }""")
         nodes = int(self.page.get_attribute(EXPLORER, "data-node-count") or 0)
         if self.errors:
             raise RuntimeError(f"the page failed: {self.errors}")
         if len(requests) != 1:
             raise RuntimeError(f"expected one lineage request from the explorer, saw {len(requests)}")
-        return {"seconds": drawn_ms / 1000, "nodes": nodes, "request": requests[0],
+        return {"seconds": drawn_ms / 1000, "nodes": nodes, "request": requests[0], "phases_ms": phases,
                 "layout": self.page.get_attribute(EXPLORER, "data-layout")}
 
     def pan(self, drags: int = 6, steps: int = 30) -> list[float]:
@@ -172,6 +183,7 @@ def measure(pg: ProvgraphSystem, browser: Browser, entity_id: str, depth: int, r
         "console_p50_ms": console_p50 * 1000, "console_p95_ms": percentile(console, 0.95) * 1000,
         "bare_p50_ms": bare_p50 * 1000, "bare_p95_ms": percentile(bare, 0.95) * 1000,
         "ratio": console_p50 / bare_p50,
+        "phases_ms": opened["phases_ms"],  # of the last navigation: request start and end, ready
     }
 
 
@@ -217,7 +229,7 @@ def run(out_dir: Path, sizes: tuple[int, ...] = SIZES, repeats: int = 5, seed: i
         results["panning"] = {
             "nodes": results["lineage"][str(largest)]["nodes"], "frames": len(frames),
             "p50_ms": percentile(frames, 0.5), "p95_ms": percentile(frames, 0.95), "max_ms": max(frames),
-            "target_ms": FRAME_TARGET_MS,
+            "target_ms": FRAME_TARGET_MS, "over_target": sum(1 for f in frames if f >= FRAME_TARGET_MS),
         }
     finally:
         if browser is not None:
@@ -250,7 +262,8 @@ def table(results: dict[str, Any]) -> str:
     if pan:
         lines.append(
             f"{'panning, ' + str(pan['nodes']) + ' nodes: frame p50 / p95 / max':<46}"
-            f"{pan['p50_ms']:.1f} / {pan['p95_ms']:.1f} / {pan['max_ms']:.1f} ms ({pan['frames']} frames; target < {pan['target_ms']:g} ms)"
+            f"{pan['p50_ms']:.1f} / {pan['p95_ms']:.1f} / {pan['max_ms']:.1f} ms ({pan['frames']} frames, "
+            f"{pan['over_target']} at or over the target of {pan['target_ms']:g} ms)"
         )
     lines.append("")
     lines.append("checks: " + ", ".join(f"{k} {'OK' if v else 'FAILED'}" for k, v in results["checks"].items()))

@@ -32,3 +32,9 @@ OPTIONAL MATCH (s)-[:SESSION_OF]->(p:Principal)
 WITH s, p.name AS principal
 DETACH DELETE s
 RETURN principal
+
+// name: end_principal_sessions
+// A rotated token or a deactivated principal: every session signed in with the old standing ends.
+MATCH (s:Session)-[:SESSION_OF]->(:Principal {name: $principal})
+DETACH DELETE s
+RETURN count(*) AS ended

@@ -43,9 +43,7 @@ def entity(console: Console, entity_type: str, qualified_name: str) -> dict:
 
 def load_story(console: Console) -> Story:
     console.reset_graph()
-    import time; t0 = time.monotonic()
     assert console.server.call(load_demo), "the demo graph did not load into the empty store"
-    print("DEMO LOAD", time.monotonic() - t0)
     story = Story(
         customers=entity(console, "DATASET", "postgres://crm/public.customers"),
         sessionize=entity(console, "PIPELINE_RUN", "airflow://acme/sessionize/runs/2026-11-01"),

@@ -63,7 +63,11 @@ def blocked(console: Console, source: str, target: str) -> list[str]:  # noqa: F
 
 def open_edge(page: Page, source: str, target: str) -> None:
     expect(page.locator(EXPLORER)).to_have_attribute("data-state", "ready")
-    page.get_by_test_id(f"rf__edge-{source}->{target}").click()
+    # A real click in the middle of the edge (a straight edge's box has no height, so Playwright's
+    # element click calls it invisible); it lands on React Flow's wide interaction path.
+    box = page.get_by_test_id(f"rf__edge-{source}->{target}").locator(".react-flow__edge-interaction").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     expect(page.get_by_test_id("edge-panel")).to_be_visible()
 
 
@@ -106,6 +110,7 @@ def test_a_data_engineer_blocks_and_unblocks_on_an_edge(console: Console, sessio
     console.graphql(CLASSIFY, {"id": raw})
     assert classifications(console, clean) == {}  # the block holds
 
+    open_edge(page, raw, etl)  # the panel closes once the block is saved
     page.get_by_test_id("edge-unblock-CONFIDENTIAL").click()
     expect(page.get_by_test_id(f"edge-blocked-{raw}->{etl}")).to_have_count(0)
     assert blocked(console, raw, etl) == []

@@ -86,7 +86,7 @@ def test_search_finds_an_entity_and_opens_its_page(browser_as, story: Story, rol
     table = story.sessions_table
     result = page.get_by_test_id(f"search-result-{table['id']}")
     expect(result).to_be_visible()
-    expect(page.get_by_test_id("search-total")).to_contain_text("1")
+    expect(page.get_by_test_id("search-total")).to_have_text(re.compile(r"^2 results"))  # the dataset and its version
     result.click()
 
     expect(page).to_have_url(re.compile(re.escape(f"/entities/{table['id']}") + "$"))
@@ -245,7 +245,9 @@ def test_the_readme_screenshot_of_the_explorer_on_the_demo_graph(console: Consol
         explorer = page.locator(EXPLORER)
         expect(explorer).to_have_attribute("data-state", "ready")
         assert int(explorer.get_attribute("data-node-count") or 0) >= 8
-        expect(node(page, story.customers["id"])).to_be_in_viewport()
+        page.get_by_role("button", name="fit view").click()  # the whole graph in the picture
+        expect(node(page, story.customers["id"])).to_be_in_viewport(ratio=1)
+        expect(node(page, story.features["id"])).to_be_in_viewport(ratio=1)
         page.mouse.move(5, 5)  # no hover effects in the picture
         target = SCREENSHOT if os.environ.get("PROVGRAPH_UPDATE_SCREENSHOT") == "1" else tmp_path / SCREENSHOT.name
         target.parent.mkdir(parents=True, exist_ok=True)

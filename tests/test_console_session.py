@@ -151,6 +151,7 @@ def test_a_cross_site_post_with_the_session_cookie_is_refused(console: Console, 
     foreign = _ForeignSite(console.url)
     try:
         fresh.recorder.expect(403, "/graphql")
+        fresh.recorder.expect(404, "/favicon.ico")  # the refusal is a JSON document: Chromium asks for its icon
         page = fresh.goto("")
         page.goto(foreign.url)
         with page.expect_response(console.url + "/graphql") as posted:
@@ -169,6 +170,7 @@ def test_a_cross_site_post_with_the_session_cookie_is_refused(console: Console, 
 
 def test_graphiql_renders_and_runs_a_query_with_the_session(console: Console, fresh: Session) -> None:  # noqa: F811
     fresh.recorder.expect(401, "/api/v1/session")
+    fresh.recorder.expect(401, "/graphql")  # signed out, GraphiQL's schema request is refused
     page = fresh.goto("/graphql")
     signed_out = page.get_by_test_id("graphiql-signed-out")
     expect(signed_out).to_be_visible()
@@ -178,9 +180,13 @@ def test_graphiql_renders_and_runs_a_query_with_the_session(console: Console, fr
     expect(page).to_have_url(console.url + "/graphql")
     editor = page.locator(".graphiql-query-editor")
     expect(editor).to_be_visible()
+    expect(editor).to_contain_text("me")  # the default query is in: the editor is ready
+    # Pasted, not typed: the editor closes brackets as they are typed.
+    fresh.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=console.url)
+    page.evaluate("navigator.clipboard.writeText('{ me { name } }')")
     editor.click()
     page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.insert_text("{ me { name } }")
+    page.keyboard.press("ControlOrMeta+v")
     with page.expect_response(lambda r: r.url == console.url + "/graphql" and r.request.method == "POST"
                               and "me" in (r.request.post_data or "")) as answered:
         page.get_by_role("button", name=re.compile("Execute query")).click()

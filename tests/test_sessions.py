@@ -350,6 +350,29 @@ def test_a_deactivated_principals_session_stops_working(http, admin, neo4j_drive
     assert stored_sessions(neo4j_driver) == []
 
 
+def test_rotating_a_token_ends_the_sessions_signed_in_with_it(http, admin, neo4j_driver):
+    token = admin.data('mutation { createPrincipal(name: "rota", roles: ["viewer"]) { token } }')["createPrincipal"]["token"]
+    old = session_id(sign_in(http, token))
+    admin_session = session_id(sign_in(http))
+    new_token = admin.data('mutation { rotateToken(name: "rota") }')["rotateToken"]
+    assert http.get("/api/v1/session", headers=with_cookie(old)).status_code == 401
+    assert http.get("/api/v1/session", headers=with_cookie(admin_session)).status_code == 200  # others keep theirs
+    assert [s["principal"] for s in stored_sessions(neo4j_driver)] == ["admin"]
+    [rotated] = audit_events(neo4j_driver, "rotate-token")
+    assert json.loads(rotated["details"])["sessionsEnded"] == 1
+    assert sign_in(http, new_token).status_code == 200
+
+
+def test_deactivating_a_principal_ends_its_sessions_at_once(http, admin, neo4j_driver):
+    token = admin.data('mutation { createPrincipal(name: "quitter", roles: ["viewer"]) { token } }')["createPrincipal"]["token"]
+    session_id(sign_in(http, token))
+    session_id(sign_in(http, token))
+    admin.data('mutation { deactivatePrincipal(name: "quitter") }')
+    assert stored_sessions(neo4j_driver) == []
+    [deactivated] = audit_events(neo4j_driver, "deactivate-principal")
+    assert json.loads(deactivated["details"])["sessionsEnded"] == 2
+
+
 def test_an_unknown_session_cookie_is_401(http):
     response = http.get("/api/v1/session", headers=with_cookie("not-a-session"))
     assert response.status_code == 401

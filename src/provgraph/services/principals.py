@@ -9,6 +9,7 @@ from ..governance.access import AccessControl, Decision
 from ..governance.audit import AuditLog, audit_record
 from ..governance.auth_failures import FailedLogins
 from ..governance.tokens import hash_token, new_token, token_matches
+from ..store import sessions as session_store
 from ..store.database import Database, Tx
 
 BOOTSTRAP_ADMIN = "admin"
@@ -107,7 +108,8 @@ class PrincipalService:
         async def work(tx: Tx) -> None:
             if await tx.single("set_principal_token", name=name, tokenHash=hash_token(token)) is None:
                 raise NotFound(f"name: no principal named {name!r}", field="name")
-            await self._log.append(tx, [audit_record(actor, "rotate-token", decision, name, "principal")])
+            ended = await session_store.end_all_of(tx, name)  # console sessions signed in with the old token
+            await self._log.append(tx, [audit_record(actor, "rotate-token", decision, name, "principal", sessionsEnded=ended)])
 
         await self._db.write(work)
         return token
@@ -123,7 +125,9 @@ class PrincipalService:
             if record is None:
                 raise NotFound(f"name: no principal named {name!r}", field="name")
             changed = bool(record["before"])
-            await self._log.append(tx, [audit_record(actor, "deactivate-principal", decision, name, "principal", changed=changed)])
+            ended = await session_store.end_all_of(tx, name)
+            event = audit_record(actor, "deactivate-principal", decision, name, "principal", changed=changed, sessionsEnded=ended)
+            await self._log.append(tx, [event])
             return changed
 
         return await self._db.write(work)

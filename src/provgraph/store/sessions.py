@@ -30,3 +30,9 @@ async def end(tx: Tx, id_hash: str) -> str | None:
     """Deletes the session; the principal's name if this call ended it, None if it was already gone."""
     row = await tx.single("end_session", idHash=id_hash)
     return row["principal"] if row else None
+
+
+async def end_all_of(tx: Tx, principal: str) -> int:
+    """Ends every session the principal holds; how many there were."""
+    row = await tx.single("end_principal_sessions", principal=principal)
+    return row["ended"] if row else 0

@@ -20,6 +20,9 @@ const ENTITY_FIELDS = `id type name qualifiedName description properties owners 
 
 const SUMMARY_FIELDS = "id type name qualifiedName";
 
+const LINEAGE_ENTITY_FIELDS = `id type name qualifiedName owners
+  classifications { name attributes propagate propagated sourceId path }`;
+
 export interface SearchArgs {
   text: string;
   types: EntityType[];
@@ -118,7 +121,7 @@ export async function lineage(args: LineageArgs): Promise<Lineage> {
     `query Lineage($id: ID!, $direction: LineageDirection, $depth: Int, $maxNodes: Int, $types: [EntityType!], $asOf: DateTime) {
       lineage(id: $id, direction: $direction, depth: $depth, maxNodes: $maxNodes, types: $types, asOf: $asOf) {
         root truncated
-        nodes { id type distance restricted entity { ${ENTITY_FIELDS} } }
+        nodes { id type distance restricted entity { ${LINEAGE_ENTITY_FIELDS} } }
         edges { source target type blockedClassifications }
       }
     }`,
@@ -148,8 +151,8 @@ export async function impact(id: string, depth = 20): Promise<Impact> {
       impact(id: $id, depth: $depth) {
         root total truncated owners
         byType { type count }
-        entities { id type distance restricted entity { ${SUMMARY_FIELDS} owners } }
-        deployments { id type distance restricted entity { ${SUMMARY_FIELDS} owners properties } }
+        entities { id type distance restricted entity { ${SUMMARY_FIELDS} owners classifications { name propagated sourceId path attributes propagate } } }
+        deployments { id type distance restricted entity { ${SUMMARY_FIELDS} owners classifications { name propagated sourceId path attributes propagate } } }
       }
     }`,
     { id, depth },

@@ -54,12 +54,15 @@ export interface Entity extends EntitySummary {
   deleted: boolean;
 }
 
+/** What the explorer and lists need of an entity: enough to draw it, not its description or properties. */
+export type LineageEntity = Pick<Entity, "id" | "type" | "name" | "qualifiedName" | "owners" | "classifications">;
+
 export interface LineageNode {
   id: string;
   type: EntityType;
   distance: number;
   restricted: boolean;
-  entity: Entity | null;
+  entity: LineageEntity | null;
 }
 
 export interface LineageEdge {

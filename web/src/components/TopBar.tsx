@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { NavLink } from "react-router";
 import { useSession } from "../api/hooks";
-import { readableError } from "../api/errors";
+import { ApiError, readableError } from "../api/errors";
 import { signOut } from "../api/session";
 
 export function TopBar() {
@@ -15,9 +15,7 @@ export function TopBar() {
       await signOut();
     } catch (e) {
       // Already signed out (401) is fine; anything else is worth saying, but still leave.
-      if (!(e instanceof Error && "code" in e && (e as { code: string }).code === "UNAUTHENTICATED")) {
-        setError(readableError(e));
-      }
+      if (!(e instanceof ApiError && e.code === "UNAUTHENTICATED")) setError(readableError(e));
     }
     client.clear();
     window.location.assign("/login");

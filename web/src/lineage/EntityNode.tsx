@@ -1,7 +1,7 @@
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import { Link } from "react-router";
-import type { Entity, EntityType } from "../api/types";
+import type { EntityType, LineageEntity } from "../api/types";
 import { typeLabel } from "../api/types";
 import { entityPath } from "../components/common";
 import { useExplorerActions } from "./ExplorerContext";
@@ -11,7 +11,7 @@ export type SideState = "expand" | "collapse" | "loading";
 export interface EntityNodeData extends Record<string, unknown> {
   id: string;
   type: EntityType;
-  entity: Entity | null;
+  entity: LineageEntity | null;
   restricted: boolean;
   root: boolean;
   highlighted: boolean;

@@ -18,7 +18,7 @@ import {
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { readableError } from "../api/errors";
-import { lineage, type LineageArgs } from "../api/queries";
+import { entitiesByIds, lineage, type LineageArgs } from "../api/queries";
 import type { ClassificationAssignment, Entity, Lineage } from "../api/types";
 import { EdgePanel } from "./EdgePanel";
 import { EntityNode, type EntityFlowNode, type SideState } from "./EntityNode";
@@ -29,6 +29,7 @@ import {
   expansionKey,
   mergeAnswer,
   pathEdgeKeys,
+  refreshEntities,
   restrictedCount,
   visibleEdges,
   visibleNodeIds,
@@ -62,7 +63,7 @@ export interface ExplorerProps {
   first: Lineage;
   canClassify: boolean;
   onPathTo(id: string | null): void;
-  /** Something changed on the server that other nodes reflect (propagation): read the view again. */
+  /** Something changed on the server that the root reflects (propagation): read the root again. */
   onStale(): void;
 }
 
@@ -77,7 +78,7 @@ export function Explorer(props: ExplorerProps) {
 function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: ExplorerProps) {
   const client = useQueryClient();
   const flow = useReactFlow();
-  const [graph, setGraph] = useState<Graph>(() => mergeAnswer(emptyGraph(root.id), first, root.id, view.direction));
+  const [graph, setGraph] = useState<Graph>(() => mergeAnswer(emptyGraph(root.id), first, root.id, view.direction, view.depth));
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [loading, setLoading] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
@@ -91,9 +92,13 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
   const signature = useMemo(() => `${[...visible].sort().join("|")}#${edges.map((e) => e.key).sort().join("|")}`, [visible, edges]);
   const layout = useLayout(layoutNodes, edges, signature);
 
+  // The node last expanded or collapsed: the next layout keeps it in view (centred, same zoom).
+  const anchor = useRef<string | null>(null);
+
   const toggle = useCallback(
     async (nodeId: string, direction: "UPSTREAM" | "DOWNSTREAM") => {
       const key = expansionKey(nodeId, direction);
+      anchor.current = nodeId;
       if (collapsed.has(key)) {
         setCollapsed((c) => new Set([...c].filter((k) => k !== key)));
         return;
@@ -181,6 +186,13 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
 
   // Fit the first view (and each new layout kind) on the root's neighbourhood, never on more than
   // FIT_MAX_NODES nodes: fitting thousands would put them all in the DOM at once.
+  // Marks for bench/ui.py and the browser's performance panel: answer -> laid out -> drawn.
+  useEffect(() => {
+    if (!layout.ready) return;
+    performance.mark("lineage:laid-out");
+    requestAnimationFrame(() => performance.mark("lineage:drawn"));
+  }, [layout.ready]);
+
   const fitted = useRef("");
   const canvas = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -191,11 +203,32 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
     const zoom = box ? fitZoom(chosen.map((n) => layout.positions.get(n.id)!).filter(Boolean), box.width, box.height) : 1;
     const rootAt = layout.positions.get(root.id);
     requestAnimationFrame(() => {
-      // Too wide to read when fitted: centre on the root at a readable zoom instead.
-      if (zoom < MIN_READABLE_ZOOM && rootAt) flow.setCenter(rootAt.x + NODE_WIDTH / 2, rootAt.y + NODE_HEIGHT / 2, { zoom: 0.8 });
-      else flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.12, maxZoom: 1.1 });
+      // A small graph is fitted whole. A big one fits the root's neighbourhood, or when even that
+      // would be too small to read, centres on the root at a readable zoom.
+      const all = chosen.length === layoutNodes.length;
+      if (!all && zoom < MIN_READABLE_ZOOM && rootAt) flow.setCenter(rootAt.x + NODE_WIDTH / 2, rootAt.y + NODE_HEIGHT / 2, { zoom: 0.8 });
+      else flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.08, maxZoom: 1.1, minZoom: 0.05 });
     });
   }, [layout.ready, layout.kind, layout.positions, flowNodes.length, layoutNodes, root.id, flow]);
+
+  useEffect(() => {
+    const id = anchor.current;
+    const at = id ? layout.positions.get(id) : undefined;
+    if (!layout.ready || !at) return;
+    anchor.current = null;
+    const { zoom } = flow.getViewport();
+    requestAnimationFrame(() => flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 200 }));
+  }, [layout.ready, layout.positions, flow]);
+
+  // A found path is brought into view once it is laid out (its far end may lie off screen).
+  const shownPath = useRef("");
+  useEffect(() => {
+    const ids = path.ids?.filter((id) => visible.has(id)) ?? [];
+    const key = ids.join(",");
+    if (!layout.ready || ids.length < 2 || shownPath.current === key || !ids.every((id) => layout.positions.has(id))) return;
+    shownPath.current = key;
+    requestAnimationFrame(() => flow.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.2, maxZoom: 1.1, duration: 300 }));
+  }, [path.ids, visible, layout.ready, layout.positions, flow]);
 
   const hidden = restrictedCount(graph, visible);
   const name = `lineage-${root.id}`;
@@ -280,9 +313,13 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
                 edge={edge}
                 graph={graph}
                 canClassify={canClassify}
-                onChanged={(changed) => {
+                onChanged={async (changed) => {
                   setGraph((g) => withEdge(g, changed));
                   onStale();
+                  // Propagation moved: re-read the drawn entities' classifications, keeping the view.
+                  const ids = [...visible].filter((id) => !graph.nodes.get(id)?.restricted).slice(0, 500);
+                  const fresh = await entitiesByIds(ids).catch(() => null);
+                  if (fresh) setGraph((g) => refreshEntities(g, fresh));
                 }}
                 onClose={() => setSelectedEdge(null)}
               />

@@ -7,6 +7,7 @@ import {
   maskRestricted,
   mergeAnswer,
   pathEdgeKeys,
+  refreshEntities,
   restrictedCount,
   signedColumns,
   visibleEdges,
@@ -26,13 +27,8 @@ function node(id: string, distance: number, restricted = false): LineageNode {
           type: "DATASET",
           name: `name-${id}`,
           qualifiedName: `qn/${id}`,
-          description: null,
-          properties: {},
           owners: ["alice"],
           classifications: [],
-          createdAt: "2026-01-01T00:00:00Z",
-          updatedAt: "2026-01-01T00:00:00Z",
-          deleted: false,
         },
   };
 }
@@ -59,6 +55,22 @@ describe("signedColumns", () => {
     const answer: Lineage = { root: "d2", nodes: [node("d2", 0), node("d3", 1)], edges: [edge("d2", "d3")], truncated: false };
     expect(signedColumns(answer, "d2", 2, "DOWNSTREAM").get("d3")).toBe(3);
     expect(signedColumns(answer, "d2", 2, "UPSTREAM").get("d3")).toBe(1);
+  });
+});
+
+describe("signedColumns from a Feature", () => {
+  it("puts the container left of the feature and the container's consumers right of it", () => {
+    const answer: Lineage = {
+      root: "F",
+      nodes: [node("F", 0), node("D", 1), node("run", 2), node("src", 2)],
+      edges: [
+        { source: "D", target: "F", type: "HAS_FEATURE", blockedClassifications: [] },
+        edge("D", "run"),
+        edge("src", "D"),
+      ],
+      truncated: false,
+    };
+    expect(Object.fromEntries(signedColumns(answer, "F", 0, "BOTH"))).toEqual({ F: 0, D: -1, run: 0, src: -2 });
   });
 });
 
@@ -101,6 +113,19 @@ describe("mergeAnswer", () => {
     const before = g.nodes.size;
     mergeAnswer(g, { root: "d2", nodes: [node("x", 1)], edges: [], truncated: false }, "d2", "DOWNSTREAM");
     expect(g.nodes.size).toBe(before);
+  });
+});
+
+describe("mergeAnswer's expansions", () => {
+  it("counts the nodes nearer than the depth as expanded on their side", () => {
+    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH", 2);
+    for (const key of ["DOWNSTREAM:R", "UPSTREAM:R", "DOWNSTREAM:d1", "UPSTREAM:u1"]) expect(g.expanded.has(key)).toBe(true);
+    for (const key of ["UPSTREAM:d1", "DOWNSTREAM:u1", "DOWNSTREAM:d2", "UPSTREAM:u2"]) expect(g.expanded.has(key)).toBe(false);
+  });
+
+  it("lets a collapse of an inner node hide the frontier beyond it", () => {
+    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH", 2);
+    expect(visibleNodeIds(g, new Set(["UPSTREAM:u1"])).has("u2")).toBe(false);
   });
 });
 
@@ -172,5 +197,18 @@ describe("addPath", () => {
     expect(next.nodes.get("a")!.column).toBe(-3);
     expect(next.nodes.has("hidden")).toBe(false);
     expect(g.nodes.has("a")).toBe(false);
+  });
+});
+
+describe("refreshEntities", () => {
+  it("replaces the entities it is given and keeps everything else", () => {
+    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH");
+    const d1 = { ...g.nodes.get("d1")!.entity!, classifications: [] };
+    const fresh = { ...d1, classifications: [{ name: "PII", attributes: {}, propagate: true, propagated: true, sourceId: "R", path: ["R", "d1"] }] };
+    const next = refreshEntities(g, [fresh, { ...d1, id: "unknown" }]);
+    expect(next.nodes.get("d1")!.entity!.classifications.map((c) => c.name)).toEqual(["PII"]);
+    expect(next.nodes.get("d1")!.column).toBe(1);
+    expect(next.nodes.has("unknown")).toBe(false);
+    expect(g.nodes.get("d1")!.entity!.classifications).toEqual([]);
   });
 });

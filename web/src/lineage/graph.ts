@@ -3,7 +3,7 @@
  * which of them are visible given the collapsed nodes. Pure functions over plain data, no React.
  */
 
-import type { Direction, Entity, EntityType, Lineage, LineageEdge } from "../api/types";
+import type { Direction, EntityType, Lineage, LineageEdge, LineageEntity } from "../api/types";
 
 export interface GraphNode {
   id: string;
@@ -11,7 +11,7 @@ export interface GraphNode {
   /** Signed column: upstream of the root negative, downstream positive, the root 0. */
   column: number;
   restricted: boolean;
-  entity: Entity | null;
+  entity: LineageEntity | null;
 }
 
 export interface GraphEdge extends LineageEdge {
@@ -54,27 +54,29 @@ export function maskRestricted(answer: Lineage, answerIndex: number): Lineage {
 }
 
 /**
- * Signs the server's unsigned distances: a node is downstream when an edge reaches it from a
- * downstream node (or the start) one hop nearer, upstream otherwise. Walks the answer nearest first.
+ * Columns from the server's unsigned distances: walking the answer nearest first, a node one hop
+ * beyond a placed node it is fed by goes one column right of it (downstream), one it feeds goes one
+ * column left (upstream). So from a Feature, its dataset is left of it and the dataset's consumers
+ * right of the dataset.
  */
 export function signedColumns(answer: Lineage, startId: string, startColumn: number, direction: Direction): Map<string, number> {
   const columns = new Map<string, number>([[startId, startColumn]]);
   const distance = new Map(answer.nodes.map((n) => [n.id, n.distance]));
-  const incoming = new Map<string, string[]>();
+  const sources = new Map<string, string[]>();
+  const targets = new Map<string, string[]>();
   for (const e of answer.edges) {
-    const list = incoming.get(e.target) ?? [];
-    list.push(e.source);
-    incoming.set(e.target, list);
+    (sources.get(e.target) ?? sources.set(e.target, []).get(e.target)!).push(e.source);
+    (targets.get(e.source) ?? targets.set(e.source, []).get(e.source)!).push(e.target);
   }
   const ordered = [...answer.nodes].filter((n) => n.id !== startId).sort((a, b) => a.distance - b.distance);
-  const downstream = new Set<string>([startId]);
+  const nearer = (n: { id: string; distance: number }, list: string[] | undefined) =>
+    (list ?? []).find((m) => columns.has(m) && (m === startId || distance.get(m) === n.distance - 1));
   for (const n of ordered) {
-    let isDown: boolean;
-    if (direction === "DOWNSTREAM") isDown = true;
-    else if (direction === "UPSTREAM") isDown = false;
-    else isDown = (incoming.get(n.id) ?? []).some((s) => downstream.has(s) && distance.get(s) === n.distance - 1);
-    if (isDown) downstream.add(n.id);
-    columns.set(n.id, startColumn + (isDown ? n.distance : -n.distance));
+    const feeder = direction === "UPSTREAM" ? undefined : nearer(n, sources.get(n.id));
+    const fed = direction === "DOWNSTREAM" ? undefined : nearer(n, targets.get(n.id));
+    if (feeder !== undefined) columns.set(n.id, columns.get(feeder)! + 1);
+    else if (fed !== undefined) columns.set(n.id, columns.get(fed)! - 1);
+    else columns.set(n.id, startColumn + (direction === "UPSTREAM" ? -n.distance : n.distance));
   }
   return columns;
 }
@@ -84,11 +86,11 @@ export function emptyGraph(rootId: string): Graph {
 }
 
 /**
- * Merges one answer (the first one, or an expansion from `startId`) into the graph. Nodes already
+ * Merges one answer (the first one, or an expansion from `startId`, `depth` hops) into the graph. Nodes already
  * present keep their column; edges are keyed by their ends, and a newer answer's edge replaces the
  * older (its blocked classifications may have changed). Returns a new graph; the input is not changed.
  */
-export function mergeAnswer(graph: Graph, raw: Lineage, startId: string, direction: Direction): Graph {
+export function mergeAnswer(graph: Graph, raw: Lineage, startId: string, direction: Direction, depth = 1): Graph {
   const answer = maskRestricted(raw, graph.answers);
   const start = graph.nodes.get(startId);
   const columns = signedColumns(answer, startId, start?.column ?? 0, direction);
@@ -106,7 +108,17 @@ export function mergeAnswer(graph: Graph, raw: Lineage, startId: string, directi
     const key = edgeKey(e.source, e.target);
     edges.set(key, { ...e, key });
   }
+  // Every node nearer than `depth` had its neighbours that way read too: it counts as expanded.
   const expanded = new Set(graph.expanded);
+  const startColumn = start?.column ?? 0;
+  for (const n of answer.nodes) {
+    if (n.id !== startId && (n.distance >= depth || n.restricted)) continue;
+    const column = columns.get(n.id) ?? startColumn;
+    const down = direction === "DOWNSTREAM" || (direction === "BOTH" && column >= startColumn);
+    const up = direction === "UPSTREAM" || (direction === "BOTH" && column <= startColumn);
+    if (down) expanded.add(expansionKey(n.id, "DOWNSTREAM"));
+    if (up) expanded.add(expansionKey(n.id, "UPSTREAM"));
+  }
   const directions: Exclude<Direction, "BOTH">[] = direction === "BOTH" ? ["UPSTREAM", "DOWNSTREAM"] : [direction];
   for (const d of directions) expanded.add(expansionKey(startId, d));
   return { ...graph, nodes, edges, expanded, answers: graph.answers + 1, truncated: graph.truncated || raw.truncated };
@@ -194,7 +206,7 @@ export function pathEdgeKeys(graph: Graph, path: readonly string[]): Set<string>
  * graph: the steps not loaded yet get a column by their place on the path, and consecutive steps an
  * edge when the graph has none between them. Steps without an entity (hidden) are left out.
  */
-export function addPath(graph: Graph, path: readonly string[], entities: readonly Entity[], rootIsFirst: boolean): Graph {
+export function addPath(graph: Graph, path: readonly string[], entities: readonly LineageEntity[], rootIsFirst: boolean): Graph {
   const byId = new Map(entities.map((e) => [e.id, e]));
   const nodes = new Map(graph.nodes);
   const edges = new Map(graph.edges);
@@ -212,4 +224,14 @@ export function addPath(graph: Graph, path: readonly string[], entities: readonl
     if (!edges.has(key)) edges.set(key, { key, source: s, target: t, type: "PATH", blockedClassifications: [] });
   }
   return { ...graph, nodes, edges };
+}
+
+/** The graph with fresher copies of some entities (after a change that moved classifications). */
+export function refreshEntities(graph: Graph, entities: readonly LineageEntity[]): Graph {
+  const nodes = new Map(graph.nodes);
+  for (const e of entities) {
+    const n = nodes.get(e.id);
+    if (n && !n.restricted) nodes.set(e.id, { ...n, entity: e });
+  }
+  return { ...graph, nodes };
 }

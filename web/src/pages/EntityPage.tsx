@@ -132,7 +132,7 @@ function ClassificationsSection({ entity, canClassify }: { entity: Entity; canCl
               <span className="muted">{c.propagated ? "propagated" : "direct"}{c.propagate ? ", propagates downstream" : ""}</span>
               {canClassify && <DeclassifyButton entityId={entity.id} name={c.name} />}
             </div>
-            {c.propagated && <PropagationPath assignment={c} entity={entity} names={names.data ?? {}} />}
+            {c.propagated && <PropagationPath assignment={c} entity={entity} names={names.data} />}
             {Object.keys(c.attributes ?? {}).length > 0 && <div className="mono small">{JSON.stringify(c.attributes)}</div>}
           </li>
         ))}
@@ -149,20 +149,23 @@ function PropagationPath({
 }: {
   assignment: ClassificationAssignment;
   entity: Entity;
-  names: Record<string, EntitySummary | null>;
+  /** Undefined while loading; a null entry is a step the reader may not see. */
+  names: Record<string, EntitySummary | null> | undefined;
 }) {
   const steps = assignment.path.length ? assignment.path : [assignment.sourceId, entity.id];
   return (
     <ol className="path" aria-label={`How ${assignment.name} got here`}>
       <span className="muted">from </span>
       {steps.map((id, i) => {
-        const step = id === entity.id ? entity : names[id];
+        const step = id === entity.id ? entity : names?.[id];
         return (
           <li key={`${id}:${i}`}>
             {id === entity.id ? (
               <strong>{entity.name}</strong>
             ) : step ? (
               <EntityLink entity={step} testId="classification-path-step" />
+            ) : names === undefined ? (
+              <span className="muted">…</span>
             ) : (
               <span className="muted">hidden entity</span>
             )}

@@ -14,7 +14,7 @@ import { NotFoundPage } from "./NotFoundPage";
 export function ImpactPage() {
   const { id = "" } = useParams();
   const root = useEntity(id);
-  const answer = useQuery({ queryKey: ["impact", id], queryFn: () => impact(id), enabled: !!root.data });
+  const answer = useQuery({ queryKey: ["impact", id], queryFn: () => impact(id) });
   if (root.isPending) return <Loading />;
   if (root.isError) return <QueryError error={root.error} />;
   if (!root.data) return <NotFoundPage />;

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { useSession } from "../api/hooks";
 import { lineage } from "../api/queries";
@@ -22,8 +22,13 @@ export function LineagePage() {
   const { pathTo: _ignored, ...fetched } = view;
   const answer = useQuery({
     queryKey: ["lineage", { id, ...fetched }],
-    queryFn: () => lineage({ id, direction: view.direction, depth: view.depth, types: view.types, asOf: view.asOf }),
-    enabled: !!root.data,
+    queryFn: async () => {
+      performance.mark("lineage:request");
+      const answer = await lineage({ id, direction: view.direction, depth: view.depth, types: view.types, asOf: view.asOf });
+      performance.mark("lineage:answer");
+      return answer;
+    },
+    // In parallel with the root's own read: a missing or hidden root fails both the same way.
     staleTime: 0,
   });
 
@@ -51,15 +56,16 @@ export function LineagePage() {
       {answer.data && (
         <Explorer
           // A new answer (another depth, direction, time or filter) starts a new exploration.
-          key={JSON.stringify(fetched) + answer.dataUpdatedAt}
+          key={JSON.stringify(fetched)}
           root={root.data}
           view={view}
           first={answer.data}
           canClassify={mayClassify(session.data?.principal.roles ?? [])}
           onPathTo={(pathTo) => setView({ pathTo })}
           onStale={() => {
-            client.invalidateQueries({ queryKey: ["entity"] });
-            client.invalidateQueries({ queryKey: ["lineage"] });
+            // The root's badges; cached expansions would bring back old classifications.
+            client.invalidateQueries({ queryKey: ["entity", id] });
+            client.removeQueries({ queryKey: ["lineage"], type: "inactive" });
           }}
         />
       )}
@@ -69,6 +75,8 @@ export function LineagePage() {
 
 function Toolbar({ view, onChange }: { view: LineageView; onChange(next: Partial<LineageView>): void }) {
   const [depth, setDepth] = useState(String(view.depth));
+  // The URL may change under the field (back button, a shared link): follow it.
+  useEffect(() => setDepth(String(view.depth)), [view.depth]);
   const [typesOpen, setTypesOpen] = useState(false);
   function toggleType(t: EntityType) {
     onChange({ types: view.types.includes(t) ? view.types.filter((x) => x !== t) : [...view.types, t] });
