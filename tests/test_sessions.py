@@ -52,7 +52,12 @@ def graphql(http: TestClient, query: str, headers: dict[str, str], variables: di
 
 def audit_events(neo4j_driver, action: str) -> list[dict]:
     with neo4j_driver.session() as session:
-        rows = session.run("MATCH (e:AuditEvent {action: $a}) RETURN e {.*} AS e ORDER BY e.seq", a=action)
+        # Chained events by seq, then those still waiting for the sequencer in the order it will chain them.
+        rows = session.run(
+            "MATCH (e {action: $a}) WHERE e:AuditEvent OR e:PendingAuditEvent "
+            "RETURN e {.*} AS e ORDER BY e.seq IS NULL, e.seq, e.time, e.eventId",
+            a=action,
+        )
         return [row["e"] for row in rows]
 
 
