@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TypeVar
 
@@ -110,19 +112,52 @@ def _start_embedded(settings: Settings, detached: bool):
 @contextlib.contextmanager
 def _neo4j_uri(settings: Settings) -> Iterator[str]:
     """NEO4J_URI when set; otherwise the embedded server, started for the duration (and stopped after,
-    unless it was already running before us)."""
+    unless it was already running before us), however the command ends: SIGTERM and SIGINT included."""
     if settings.neo4j_uri:
         yield settings.neo4j_uri
         return
     from .embedded import server
 
-    already = server.status(settings.data_dir)
-    info = already or _start_embedded(settings, detached=False)
+    with _sigterm_unwinds():
+        already = server.status(settings.data_dir)
+        try:  # the start inside: a signal just after it returns must still stop the server
+            yield (already or _start_embedded(settings, detached=False)).uri
+        finally:
+            if already is None:
+                with _signals_ignored():  # a second Ctrl-C must not abandon the stop half-way
+                    server.stop(settings.data_dir)
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises SystemExit(143) instead of killing the process where it stands, so `finally`
+    blocks run. uvicorn catches SIGTERM to shut down gracefully, then restores the handler it found and
+    raises the signal again: with the default handler that killed `serve` before it stopped its Neo4j."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def unwind(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, unwind)
     try:
-        yield info.uri
+        yield
     finally:
-        if already is None:
-            server.stop(settings.data_dir)
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 # -- serve -------------------------------------------------------------------------------------------
