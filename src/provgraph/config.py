@@ -23,9 +23,12 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
     admin_token: str | None = Field(default=None, alias="PROVGRAPH_ADMIN_TOKEN")
     data_dir: Path = Field(default_factory=default_data_dir, alias="PROVGRAPH_DATA_DIR")
-    # How long a request may wait for an unreachable database before answering UNAVAILABLE.
-    neo4j_connect_timeout: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
-    neo4j_retry_time: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
+    # The longest one attempt waits for a connection; how long transient errors (deadlocks, a leader
+    # change) are retried; and the bound within which an unreachable database is answered UNAVAILABLE
+    # (store/retry.py). The bound must leave room for one attempt.
+    neo4j_connect_timeout: float = Field(default=1.0, gt=0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
+    neo4j_retry_time: float = Field(default=3.0, ge=0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
+    neo4j_unavailable_after: float = Field(default=2.5, gt=0, alias="PROVGRAPH_NEO4J_UNAVAILABLE_AFTER")
     # Request bodies are counted while they stream in; past this many bytes the answer is 413.
     max_body_bytes: int = Field(default=64 * 1024 * 1024, gt=0, alias="PROVGRAPH_MAX_BODY_BYTES")
     # A GraphQL document (the `query` text) is refused past this many bytes before it is parsed:

@@ -43,6 +43,7 @@ def create_app(
             settings.neo4j_database,
             connect_timeout=settings.neo4j_connect_timeout,
             retry_time=settings.neo4j_retry_time,
+            unavailable_after=settings.neo4j_unavailable_after,
         )
         services = Services.build(db)
         try:
