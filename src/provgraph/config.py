@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     # The longest one attempt waits for a connection; how long transient errors (deadlocks, a leader
     # change) are retried; and the bound within which an unreachable database is answered UNAVAILABLE
     # (store/retry.py). The bound must leave room for one attempt.
-    neo4j_connect_timeout: float = Field(default=1.0, gt=0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
+    neo4j_connect_timeout: float = Field(default=2.0, gt=0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
     neo4j_retry_time: float = Field(default=3.0, ge=0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
     neo4j_unavailable_after: float = Field(default=2.5, gt=0, alias="PROVGRAPH_NEO4J_UNAVAILABLE_AFTER")
     # Request bodies are counted while they stream in; past this many bytes the answer is 413.

@@ -8,6 +8,7 @@ writes carries the same time.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -84,7 +85,7 @@ class Database:
         user: str | None = None,
         password: str | None = None,
         database: str = "neo4j",
-        connect_timeout: float = 1.0,
+        connect_timeout: float = 2.0,
         retry_time: float = 3.0,
         queries: QueryCatalog | None = None,
         unavailable_after: float = 2.5,
@@ -140,13 +141,18 @@ class Database:
         except Unavailable:
             return False
 
-    async def apply_schema(self) -> None:
+    async def apply_schema(self, patience: float = 60.0) -> None:
         """Creates every constraint and index (idempotent). Schema statements run outside explicit
-        transactions, one at a time, in the order cypher/schema.cypher lists them."""
-        try:
+        transactions, one at a time, in the order cypher/schema.cypher lists them. A database that is
+        still starting (or too busy to answer within the connect timeout) is waited for, up to
+        `patience` seconds: this runs once, at startup."""
+
+        async def attempt() -> None:
             async with self.driver.session(database=self.database) as session:
                 for name in self.queries.names_in_order("schema_"):
                     await (await session.run(self.queries.get(name))).consume()
+
+        try:
+            await replace(self.retry, unavailable_after=patience).run(attempt)
         except (ServiceUnavailable, SessionExpired) as exc:
             raise Unavailable(UNAVAILABLE_MESSAGE) from exc
-

@@ -28,7 +28,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class RetryPolicy:
     unavailable_after: float = 2.5
-    attempt_timeout: float = 1.0
+    attempt_timeout: float = 2.0
     transient_for: float = 3.0
     first_delay: float = 0.1
     max_delay: float = 1.0
