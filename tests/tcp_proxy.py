@@ -17,12 +17,16 @@ class TcpProxy:
         self._up = threading.Event()
         self._up.set()
         self._connections: list[socket.socket] = []
+        self._hanging = False  # while down: hold new connections open without a word, instead of refusing
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def cut(self) -> None:
         """Drop every open connection and refuse new ones until `restore`."""
         self._up.clear()
+        self._drop_all()
+
+    def _drop_all(self) -> None:
         with self._lock:
             for conn in self._connections:
                 try:
@@ -32,7 +36,15 @@ class TcpProxy:
                 conn.close()
             self._connections.clear()
 
+    def hang(self) -> None:
+        """Like `cut`, except that new connections are accepted and then never answered (a database
+        host that stopped responding, rather than one that refuses)."""
+        self._hanging = True
+        self.cut()
+
     def restore(self) -> None:
+        self._hanging = False
+        self._drop_all()
         self._up.set()
 
     def close(self) -> None:
@@ -46,7 +58,11 @@ class TcpProxy:
             except OSError:
                 return
             if not self._up.is_set():
-                client.close()
+                if self._hanging:
+                    with self._lock:
+                        self._connections.append(client)
+                else:
+                    client.close()
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)

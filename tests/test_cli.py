@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
+import pytest
 
 from provgraph.api.schema import schema_sdl
+from provgraph.embedded import server as embedded_server
 
 from .support import ADMIN_TOKEN
 
@@ -82,3 +87,57 @@ def test_serve_with_the_embedded_default_runs_the_demo_and_stops_neo4j_on_exit(t
     assert server.returncode == 0, output[-3000:]
     assert "demo graph loaded" in output
     assert _cli("neo4j", "status", env=env).returncode == 3  # serve stopped the Neo4j it started
+
+
+def _holds_lock(path: Path) -> bool:
+    """Whether another process holds the (fcntl) lock Neo4j takes on `path`."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _is_embedded_neo4j(pid: int) -> bool:
+    try:
+        return b"dev.provgraph.EmbeddedNeo4j" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("sig", "exit_code"), [(signal.SIGTERM, 128 + signal.SIGTERM), (signal.SIGINT, 0)])
+def test_a_signal_to_serve_stops_the_embedded_neo4j_it_started(tmp_path, sig, exit_code):
+    port = _free_port()
+    env = _env(PROVGRAPH_DATA_DIR=str(tmp_path), PROVGRAPH_ADMIN_TOKEN=ADMIN_TOKEN, PROVGRAPH_NEO4J_PORT=str(_free_port()))
+    server = subprocess.Popen([sys.executable, "-m", "provgraph.cli", "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert server.poll() is None, server.stdout.read()
+            assert time.monotonic() < deadline, "serve did not become ready"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        jvm = json.loads((tmp_path / "neo4j-server.json").read_text())["pid"]
+        store_locks = [tmp_path / "neo4j/data/databases/store_lock", tmp_path / "neo4j/data/databases/neo4j/database_lock"]
+        assert _is_embedded_neo4j(jvm) and all(_holds_lock(lock) for lock in store_locks)
+
+        server.send_signal(sig)
+        output, _ = server.communicate(timeout=120)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        leftover = embedded_server.stop(tmp_path, timeout=30)  # never leave a JVM behind, whatever failed
+    assert server.returncode == exit_code, output[-3000:]
+    assert not leftover and not _is_embedded_neo4j(jvm)
+    assert not any(_holds_lock(lock) for lock in store_locks)
+    assert not (tmp_path / "neo4j-server.json").exists()

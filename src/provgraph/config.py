@@ -32,12 +32,12 @@ class Settings(BaseSettings):
     artifact_root: Path | None = Field(default=None, alias="PROVGRAPH_ARTIFACT_ROOT")
     artifact_max_bytes: int = Field(default=2 * 1024**3, alias="PROVGRAPH_ARTIFACT_MAX_BYTES")
 
-    @property
-    def artifacts_dir(self) -> Path:
-        return self.artifact_root or self.data_dir / "artifacts"
-    # How long a request may wait for an unreachable database before answering UNAVAILABLE.
-    neo4j_connect_timeout: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
-    neo4j_retry_time: float = Field(default=3.0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
+    # The longest one attempt waits for a connection; how long transient errors (deadlocks, a leader
+    # change) are retried; and the bound within which an unreachable database is answered UNAVAILABLE
+    # (store/retry.py). The bound must leave room for one attempt.
+    neo4j_connect_timeout: float = Field(default=2.0, gt=0, alias="PROVGRAPH_NEO4J_CONNECT_TIMEOUT")
+    neo4j_retry_time: float = Field(default=3.0, ge=0, alias="PROVGRAPH_NEO4J_RETRY_TIME")
+    neo4j_unavailable_after: float = Field(default=2.5, gt=0, alias="PROVGRAPH_NEO4J_UNAVAILABLE_AFTER")
     # Console sessions (POST /api/v1/session): an absolute lifetime, and how long one may sit unused.
     session_ttl_seconds: int = Field(default=8 * 3600, gt=0, alias="PROVGRAPH_SESSION_TTL_SECONDS")
     session_idle_seconds: int = Field(default=30 * 60, gt=0, alias="PROVGRAPH_SESSION_IDLE_SECONDS")
@@ -89,4 +89,9 @@ class Settings(BaseSettings):
             "database": self.neo4j_database,
             "connect_timeout": self.neo4j_connect_timeout,
             "retry_time": self.neo4j_retry_time,
+            "unavailable_after": self.neo4j_unavailable_after,
         }
+
+    @property
+    def artifacts_dir(self) -> Path:
+        return self.artifact_root or self.data_dir / "artifacts"

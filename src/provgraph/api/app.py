@@ -55,14 +55,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database.connect(
-            uri,
-            settings.neo4j_user,
-            settings.neo4j_password,
-            settings.neo4j_database,
-            connect_timeout=settings.neo4j_connect_timeout,
-            retry_time=settings.neo4j_retry_time,
-        )
+        db = Database.connect(uri, **settings.neo4j_options())  # the CLI connects the same way
         services = Services.build(db, settings=settings)
         summaries: asyncio.Task[None] | None = None  # login-failure windows, summarised as they close
         try:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -47,17 +49,18 @@ class Runtime:
     @contextlib.contextmanager
     def neo4j_uri(self) -> Iterator[str]:
         """NEO4J_URI when set; otherwise the embedded server, started for the duration (and stopped after,
-        unless it was already running before us)."""
+        unless it was already running before us), however the command ends: SIGTERM and SIGINT included."""
         if self.settings.neo4j_uri:
             yield self.settings.neo4j_uri
             return
-        already = server.status(self.settings.data_dir)
-        info = already or self.start_embedded(detached=False)
-        try:
-            yield info.uri
-        finally:
-            if already is None:
-                server.stop(self.settings.data_dir)
+        with _sigterm_unwinds():
+            already = server.status(self.settings.data_dir)
+            try:  # the start inside: a signal just after it returns must still stop the server
+                yield (already or self.start_embedded(detached=False)).uri
+            finally:
+                if already is None:
+                    with _signals_ignored():  # a second Ctrl-C must not abandon the stop half-way
+                        server.stop(self.settings.data_dir)
 
     def connect(self, uri: str) -> Database:
         """The database at `uri` with the same credentials and timeouts the API uses, so a CLI command
@@ -80,3 +83,35 @@ class Runtime:
 
         with self.neo4j_uri() as uri:
             return asyncio.run(run(uri))
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM raises SystemExit(143) instead of killing the process where it stands, so `finally`
+    blocks run. uvicorn catches SIGTERM to shut down gracefully, then restores the handler it found and
+    raises the signal again: with the default handler that killed `serve` before it stopped its Neo4j."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def unwind(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, unwind)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -261,6 +261,23 @@ def _alive(pid: int, data_dir: Path) -> bool:
     return True
 
 
+def _released(pid: int) -> bool:
+    """True once `pid` holds nothing: gone, or a zombie. A process on its way out loses its command line
+    (so `_alive` says no) a moment before it closes its files, and with them the store lock."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True  # our own child, reaped just now
+    except ChildProcessError:
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return not Path("/proc/self").exists()  # no /proc to ask (not Linux): `_alive` is all we know
+    return stat.rsplit(")", 1)[-1].split()[:1] in (["Z"], ["X"])
+
+
 def _read_state(data_dir: Path) -> ServerInfo | None:
     try:
         raw = json.loads((data_dir / _STATE_FILE).read_text())
@@ -443,5 +460,8 @@ def stop(data_dir: Path, timeout: float = 60.0) -> bool:
             pass
         while _alive(info.pid, data_dir):
             time.sleep(0.1)
+    released_by = time.monotonic() + 10  # bounded: a recycled pid must not keep us here
+    while not _released(info.pid) and time.monotonic() < released_by:
+        time.sleep(0.05)
     (data_dir / _STATE_FILE).unlink(missing_ok=True)
     return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..domain.entities import Entity, EntityType, check_id
-from ..domain.errors import NotFound
+from ..domain.errors import LimitExceeded, NotFound
 from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
 from ..governance.access import READ, AccessControl, ReadScope
@@ -19,12 +19,28 @@ from .audit import ReadAudit, Seen
 
 _WORD = re.compile(r"[^\W\d_]+")
 MAX_SEARCH_TEXT = 1024
+# The index keeps words of at most 255 characters, and Lucene refuses a prefix of more than ~1,000 bytes
+# ("input automaton is too large"); 200 letters are at most 800 bytes of UTF-8.
+MAX_SEARCH_WORD = 200
 
 
 def fulltext_query(text: str) -> str | None:
     """User text to a Lucene query: every word, as a prefix, must match. The index's 'simple' analyzer
-    keeps only runs of letters, so the same split here means no Lucene syntax ever reaches the index."""
+    keeps only runs of letters, so the same split here means no Lucene syntax (operators, quotes,
+    wildcards, escapes, field names) ever reaches the index: it is all separators. LIMIT_EXCEEDED naming
+    `text` when the text or one of its words is longer than the index can search."""
+    if len(text) > MAX_SEARCH_TEXT:
+        raise LimitExceeded(
+            f"text: at most {MAX_SEARCH_TEXT} characters, got {len(text)}", field="text", limit=MAX_SEARCH_TEXT
+        )
     words = _WORD.findall(text.lower())
+    longest = max(words, key=len, default="")
+    if len(longest) > MAX_SEARCH_WORD:
+        raise LimitExceeded(
+            f"text: a word may be at most {MAX_SEARCH_WORD} letters, got one of {len(longest)}",
+            field="text",
+            limit=MAX_SEARCH_WORD,
+        )
     return " AND ".join(f"{word}*" for word in words) if words else None
 
 
@@ -114,7 +130,7 @@ class EntityService:
         labels = None if not types or set(types) == set(EntityType) else sorted({t.label for t in types})
         query = None
         if text is not None and text.strip():
-            query = fulltext_query(text[:MAX_SEARCH_TEXT])
+            query = fulltext_query(text)
             if query is None:
                 return Page(items=[], offset=offset, total=0)
         scope = await self._access.scope(principal)

@@ -8,6 +8,7 @@ writes carries the same time.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from neo4j.graph import Node, Path, Relationship
 from ..domain.entities import EntityType
 from ..domain.errors import Conflict, Unavailable
 from .queries import QueryCatalog
+from .retry import RetryPolicy
 
 T = TypeVar("T")
 
@@ -68,10 +70,13 @@ class Tx:
 
 
 class Database:
-    def __init__(self, driver: AsyncDriver, queries: QueryCatalog, database: str = "neo4j") -> None:
+    def __init__(
+        self, driver: AsyncDriver, queries: QueryCatalog, database: str = "neo4j", retry: RetryPolicy | None = None
+    ) -> None:
         self.driver = driver
         self.queries = queries
         self.database = database
+        self.retry = retry or RetryPolicy()
 
     @classmethod
     def connect(
@@ -80,20 +85,25 @@ class Database:
         user: str | None = None,
         password: str | None = None,
         database: str = "neo4j",
-        connect_timeout: float = 3.0,
+        connect_timeout: float = 2.0,
         retry_time: float = 3.0,
         queries: QueryCatalog | None = None,
+        unavailable_after: float = 2.5,
     ) -> "Database":
+        """`connect_timeout` bounds one attempt's wait for a connection (opening one, or a free one from
+        the pool under load); `retry_time` is how long transient errors are retried; an unreachable
+        database is answered UNAVAILABLE within `unavailable_after` seconds (store/retry.py)."""
         auth = (user or "neo4j", password) if password else None
         driver = AsyncGraphDatabase.driver(
             uri,
             auth=auth,
             connection_timeout=connect_timeout,
-            connection_acquisition_timeout=connect_timeout * 2,
-            max_transaction_retry_time=retry_time,
+            connection_acquisition_timeout=connect_timeout,
+            max_transaction_retry_time=0,  # one attempt per call: RetryPolicy retries
             notifications_min_severity="OFF",
         )
-        return cls(driver, queries or QueryCatalog.load(), database)
+        retry = RetryPolicy(unavailable_after=unavailable_after, attempt_timeout=connect_timeout, transient_for=retry_time)
+        return cls(driver, queries or QueryCatalog.load(), database, retry)
 
     async def close(self) -> None:
         await self.driver.close()
@@ -108,10 +118,13 @@ class Database:
         async def unit(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx, self.queries, datetime.now(UTC)))
 
-        try:
+        async def attempt() -> T:
             async with self.driver.session(database=self.database) as session:
                 runner = session.execute_write if write else session.execute_read
                 return await runner(unit)
+
+        try:
+            return await self.retry.run(attempt)
         except ConstraintError as exc:
             raise Conflict(f"a concurrent change conflicted with this one: {exc.message}") from exc
         except (ServiceUnavailable, SessionExpired) as exc:
@@ -128,13 +141,18 @@ class Database:
         except Unavailable:
             return False
 
-    async def apply_schema(self) -> None:
+    async def apply_schema(self, patience: float = 60.0) -> None:
         """Creates every constraint and index (idempotent). Schema statements run outside explicit
-        transactions, one at a time, in the order cypher/schema.cypher lists them."""
-        try:
+        transactions, one at a time, in the order cypher/schema.cypher lists them. A database that is
+        still starting (or too busy to answer within the connect timeout) is waited for, up to
+        `patience` seconds: this runs once, at startup."""
+
+        async def attempt() -> None:
             async with self.driver.session(database=self.database) as session:
                 for name in self.queries.names_in_order("schema_"):
                     await (await session.run(self.queries.get(name))).consume()
+
+        try:
+            await replace(self.retry, unavailable_after=patience).run(attempt)
         except (ServiceUnavailable, SessionExpired) as exc:
             raise Unavailable(UNAVAILABLE_MESSAGE) from exc
-

@@ -6,7 +6,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from neo4j.exceptions import ClientError
+
 from ..domain.entities import Entity, EntityInput, EntityType, default_name, new_entity_id
+from ..domain.errors import BadInput
 from .database import Tx
 
 
@@ -152,8 +155,11 @@ async def search(
         total = (await tx.single("search_all_count", **params))["total"]
         records = await tx.records("search_all_page", **params)
     else:
-        total = (await tx.single("search_text_count", query=query, **params))["total"]
-        records = await tx.records("search_text_page", query=query, **params)
+        try:
+            total = (await tx.single("search_text_count", query=query, **params))["total"]
+            records = await tx.records("search_text_page", query=query, **params)
+        except ClientError as error:  # the full-text index refused the query: the text is at fault
+            raise BadInput(f"text: the full-text index cannot search this text ({error.code})", field="text") from error
     return total, [_in_scope(r) for r in records]
 
 
