@@ -1,4 +1,5 @@
 """python -m bench run --size 100k [--out DIR] [--chart PATH] [--no-mlmd] [--seed N] [--starts N] [--profile]
+python -m bench load [--rounds N] [--per-round N] [--writes N] [--latency-reads N] [--out DIR]
 
 NEO4J_URI must point at a Neo4j the bench may empty. Prints the table, writes DIR/results-<size>.json
 (default bench/results/) and a PNG chart of the ratios (default DIR/results-<size>.png).
@@ -27,7 +28,15 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--starts", type=int, default=20, help="sampled lineage starts (default 20)")
     bench.add_argument("--profile", action="store_true",
                        help="pyinstrument the provgraph server during ingest and depth-6 lineage (OUT/profile-SIZE/*.txt)")
+    load = commands.add_parser("load", help="three API replicas on one Neo4j: audit, writers, an unauthenticated flood")
+    load.add_argument("--rounds", type=int, default=3, help="alternating audited / unaudited read rounds")
+    load.add_argument("--per-round", type=int, default=160, help="lineage reads per round (concurrency 16)")
+    load.add_argument("--writes", type=int, default=240, help="upserts for 1 writer, and again for 8")
+    load.add_argument("--latency-reads", type=int, default=40, help="sequential reads for each p50 of (c)")
+    load.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
+    if args.command == "load":
+        return _load(args)
 
     results = run(size_of(args.size), args.out, with_mlmd=not args.no_mlmd, seed=args.seed, profile=args.profile, starts=args.starts)
     print()
@@ -39,6 +48,19 @@ def main(argv: list[str] | None = None) -> int:
     drawn = report.chart(results, chart_path)
     print(f"\nwrote {json_path}" + (f" and {chart_path}" if drawn else " (no chart: matplotlib is not installed)"))
     return 0 if all(results["checks"].values()) else 1
+
+
+def _load(args: argparse.Namespace) -> int:
+    import json
+
+    from .load import run_load, table
+
+    results = run_load(args.rounds, args.per_round, args.writes, args.latency_reads)
+    print(table(results))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results-load.json").write_text(json.dumps(results, indent=2))
+    print(f"\nwrote {args.out / 'results-load.json'}")
+    return 0
 
 
 if __name__ == "__main__":
