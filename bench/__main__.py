@@ -1,5 +1,6 @@
 """python -m bench run --size 100k [--out DIR] [--chart PATH] [--no-mlmd] [--seed N] [--starts N] [--profile]
    python -m bench ui [--sizes 500,2000] [--repeats N] [--out DIR] [--seed N]
+   python -m bench load [--rounds N] [--per-round N] [--writes N] [--latency-reads N] [--out DIR]
 
 NEO4J_URI must point at a Neo4j the bench may empty. Prints the table, writes DIR/results-<size>.json
 (default bench/results/) and a PNG chart of the ratios (default DIR/results-<size>.png). `ui` opens the
@@ -34,9 +35,17 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--repeats", type=int, default=5, help="navigations per size (default 5)")
     ui.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     ui.add_argument("--seed", type=int, default=7)
+    load = commands.add_parser("load", help="three API replicas on one Neo4j: audit, writers, an unauthenticated flood")
+    load.add_argument("--rounds", type=int, default=3, help="alternating audited / unaudited read rounds")
+    load.add_argument("--per-round", type=int, default=160, help="lineage reads per round (concurrency 16)")
+    load.add_argument("--writes", type=int, default=240, help="upserts for 1 writer, and again for 8")
+    load.add_argument("--latency-reads", type=int, default=40, help="sequential reads for each p50 of (c)")
+    load.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
     if args.command == "ui":
         return run_ui(args)
+    if args.command == "load":
+        return _load(args)
 
     results = run(size_of(args.size), args.out, with_mlmd=not args.no_mlmd, seed=args.seed, profile=args.profile, starts=args.starts)
     print()
@@ -58,6 +67,19 @@ def run_ui(args: argparse.Namespace) -> int:
     print(ui.table(results))
     print(f"\nwrote {args.out / 'results-ui.json'}")
     return 0 if all(results["checks"].values()) else 1
+
+
+def _load(args: argparse.Namespace) -> int:
+    import json
+
+    from .load import run_load, table
+
+    results = run_load(args.rounds, args.per_round, args.writes, args.latency_reads)
+    print(table(results))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results-load.json").write_text(json.dumps(results, indent=2))
+    print(f"\nwrote {args.out / 'results-load.json'}")
+    return 0
 
 
 if __name__ == "__main__":

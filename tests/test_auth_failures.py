@@ -72,3 +72,16 @@ def test_a_window_closes_by_itself_and_reopens():
     assert failures.retry_after("10.0.0.1", None) is None
     [summary] = failures.take_summaries()
     assert (summary.client, summary.details["failures"], summary.details["refused"]) == ("10.0.0.1", 2, 2)
+
+
+def test_lookups_in_flight_count_towards_the_threshold():
+    """200 guesses arriving at once cost at most `threshold` token lookups, not 200."""
+    failures = FailedLogins(window=60, threshold=3, clock=lambda: 0.0)
+    admitted = [failures.admit("10.0.0.1", f"guess-{i}") for i in range(200)]
+    assert sum(a.counted for a in admitted) == 3
+    assert all(a.retry_after is not None for a in admitted[3:])
+    failures.accepted("known")
+    assert failures.admit("10.0.0.1", "known").retry_after is None  # a token accepted before still works
+    for _ in range(3):
+        failures.checked("10.0.0.1")
+    assert failures.admit("10.0.0.1", "guess-new").counted  # nothing failed: the lookups were fine

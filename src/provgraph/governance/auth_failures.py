@@ -5,7 +5,8 @@ client's first failure and closes `window` seconds later; each closed window bec
 event (`login`, `deny`, with how many failures and how many were refused with 429). Once a client has
 failed `threshold` times in its window, its requests are refused (429 with Retry-After until the window
 closes) before any token lookup, unless they carry a token this process accepted recently: a user behind
-the same address as an attacker keeps working, a guesser does not. The counts are per process; behind a
+the same address as an attacker keeps working, a guesser does not. Lookups still in flight for tokens
+not known good count towards the threshold, so 200 simultaneous guesses cost at most `threshold` reads. The counts are per process; behind a
 load balancer each replica counts what it sees.
 """
 
@@ -36,6 +37,12 @@ class _Window:
         return sum(self.failures.values())
 
 
+@dataclass(frozen=True)
+class Admission:
+    retry_after: int | None  # None: go on
+    counted: bool  # a lookup in flight for this client, until `checked`
+
+
 class FailedLogins:
     def __init__(self, window: float = 60.0, threshold: int = 20, clock: Callable[[], float] = time.monotonic) -> None:
         self.window = window
@@ -44,25 +51,46 @@ class FailedLogins:
         self._windows: OrderedDict[str, _Window] = OrderedDict()  # client -> its open window, oldest first
         self._closed: list[AuditRecord] = []
         self._known_tokens: OrderedDict[str, float] = OrderedDict()  # token hash -> accepted at (monotonic)
+        self._checking: dict[str, int] = {}  # client -> lookups in flight for tokens not known good
 
     def reset(self) -> None:
         """Forgets every count and accepted token, writing nothing (tests start from a clean slate)."""
         self._windows.clear()
         self._closed.clear()
         self._known_tokens.clear()
+        self._checking.clear()
 
-    def retry_after(self, client: str, token_hash: str | None) -> int | None:
-        """Seconds until this client may try again, or None when the request may go on."""
+    def admit(self, client: str, token_hash: str | None) -> "Admission":
+        """Whether this request may have its token looked up. When `counted`, call `checked` once the
+        lookup is over, whatever its outcome."""
         now = self._clock()
         self._close_expired(now)
-        open_window = self._windows.get(client)
-        if open_window is None or open_window.total < self.threshold:
-            return None
         accepted = self._known_tokens.get(token_hash) if token_hash else None
         if accepted is not None and now - accepted < self.window:
-            return None
+            return Admission(None, counted=False)
+        open_window = self._windows.get(client)
+        failures = open_window.total if open_window else 0
+        if failures + self._checking.get(client, 0) < self.threshold:
+            self._checking[client] = self._checking.get(client, 0) + 1
+            return Admission(None, counted=True)
+        if open_window is None:  # only lookups in flight so far: they will open the window
+            return Admission(max(1, int(self.window)), counted=False)
         open_window.refused += 1
-        return max(1, int(open_window.opened + self.window - now + 0.999))
+        return Admission(max(1, int(open_window.opened + self.window - now + 0.999)), counted=False)
+
+    def retry_after(self, client: str, token_hash: str | None) -> int | None:
+        """Seconds until this client may try again, or None (for a request that is not looked up)."""
+        admission = self.admit(client, token_hash)
+        if admission.counted:
+            self.checked(client)
+        return admission.retry_after
+
+    def checked(self, client: str) -> None:
+        left = self._checking.get(client, 0) - 1
+        if left > 0:
+            self._checking[client] = left
+        else:
+            self._checking.pop(client, None)
 
     def failed(self, client: str, principal: str, reason: str, request_id: str, action: str = "login") -> None:
         """One failed authentication; `action` is what was tried ("login" for a bearer token, "sign-in")."""

@@ -34,22 +34,26 @@ class PrincipalService:
         counted under `action` (a console sign-in is "sign-in"; governance/auth_failures.py) and summarised once per window by `record_login_failures`;
         past the threshold a client is refused with 429 before its token is even looked up."""
         token_hash = hash_token(token) if token else None
-        retry_after = self.failures.retry_after(client, token_hash)
-        if retry_after is not None:
+        admission = self.failures.admit(client, token_hash)
+        if admission.retry_after is not None:
             raise TooManyFailures(
                 f"too many failed authentications from this client (over {self.failures.threshold} in "
-                f"{self.failures.window:g} s): retry after {retry_after} s",
-                retry_after,
+                f"{self.failures.window:g} s): retry after {admission.retry_after} s",
+                admission.retry_after,
             )
-        if not token:
-            self.failures.failed(client, ANONYMOUS, "no bearer token", request_id, action)
-            raise Unauthenticated("a bearer token is required: send 'Authorization: Bearer <token>'")
-        record = await self._db.read(lambda tx: tx.single("principal_by_token_hash", tokenHash=token_hash))
-        if record is None or not record["active"] or not token_matches(token, record["tokenHash"]):
-            name, reason = (record["name"], "deactivated principal") if record else (ANONYMOUS, "unknown token")
-            self.failures.failed(client, name, reason, request_id, action)
-            raise Unauthenticated("the bearer token is invalid or has been revoked")
-        self.failures.accepted(token_hash)
+        try:
+            if not token:
+                self.failures.failed(client, ANONYMOUS, "no bearer token", request_id, action)
+                raise Unauthenticated("a bearer token is required: send 'Authorization: Bearer <token>'")
+            record = await self._db.read(lambda tx: tx.single("principal_by_token_hash", tokenHash=token_hash))
+            if record is None or not record["active"] or not token_matches(token, record["tokenHash"]):
+                name, reason = (record["name"], "deactivated principal") if record else (ANONYMOUS, "unknown token")
+                self.failures.failed(client, name, reason, request_id, action)
+                raise Unauthenticated("the bearer token is invalid or has been revoked")
+            self.failures.accepted(token_hash)
+        finally:
+            if admission.counted:
+                self.failures.checked(client)
         # Every request passes here first: pick up policy changes other replicas made (at most one
         # version check per second), so the decisions below see current grants.
         await self._access.refresh()

@@ -1,0 +1,243 @@
+"""`python -m bench load`: provgraph under load (issue 13), every figure a ratio against a baseline
+measured in the same run.
+
+Three API replicas, each its own uvicorn process on 127.0.0.1, share one Neo4j (NEO4J_URI, emptied):
+A and C audit everything, B has read auditing off (PROVGRAPH_AUDIT_READS=false, the baseline of (a)).
+
+(a) audited lineage reads (depth 4, ~150 nodes) at concurrency 16 on A vs the same on B, in alternating
+    rounds; SHOW TRANSACTIONS is sampled meanwhile for transactions blocked on a lock.
+(b) plain upserts (one entity, no container: no propagation lock) by 8 concurrent writers across A and
+    C vs 1 writer on A.
+(c) an authenticated lineage read's p50 on A while 200 concurrent unauthenticated requests hit A, vs its
+    idle p50.
+Every request goes to 127.0.0.1, bounded in count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+from neo4j import GraphDatabase
+
+from .provgraph_system import free_port
+
+TOKEN = "pgt_bench-load-admin-token"
+HEADERS = {"Authorization": f"Bearer {TOKEN}"}
+RECORD = "mutation($in: [ProcessInput!]!) { recordProcesses(input: $in) { id } }"
+UPSERT = "mutation($in: [EntityInput!]!) { upsertEntities(input: $in) { id } }"
+LINEAGE = "query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 4) { nodes { id distance } } }"
+SOURCE = {"type": "DATASET", "qualifiedName": "bench://load/source"}
+
+
+@contextmanager
+def replica(uri: str, **env: str) -> Iterator[str]:
+    """One API replica in its own process; yields its base URL."""
+    port = free_port()
+    environment = {**os.environ, "NEO4J_URI": uri, "PROVGRAPH_ADMIN_TOKEN": TOKEN, **env}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.load_server:app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        cwd=Path(__file__).resolve().parent.parent, env=environment,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"replica on port {port} did not start")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def load_lineage(url: str) -> str:
+    """source -> 5 runs -> 20 datasets -> 20 runs -> 100 datasets: 146 nodes within depth 4."""
+    client = httpx.Client(base_url=url, headers=HEADERS, timeout=120)
+    first = [{"type": "RUN", "qualifiedName": f"bench://load/r1/{i}", "inputs": [SOURCE],
+              "outputs": [{"type": "DATASET", "qualifiedName": f"bench://load/d1/{i}/{j}"} for j in range(4)]} for i in range(5)]
+    second = [{"type": "RUN", "qualifiedName": f"bench://load/r2/{i}/{j}",
+               "inputs": [{"type": "DATASET", "qualifiedName": f"bench://load/d1/{i}/{j}"}],
+               "outputs": [{"type": "DATASET", "qualifiedName": f"bench://load/d2/{i}/{j}/{k}"} for k in range(5)]}
+              for i in range(5) for j in range(4)]
+    client.post("/graphql", json={"query": UPSERT, "variables": {"in": [SOURCE]}}).raise_for_status()
+    for batch in (first, second):
+        body = client.post("/graphql", json={"query": RECORD, "variables": {"in": batch}}).json()
+        assert not body.get("errors"), body
+    body = client.post("/graphql", json={"query": UPSERT, "variables": {"in": [SOURCE]}}).json()
+    return body["data"]["upsertEntities"][0]["id"]
+
+
+async def throughput(requests: list[tuple[str, dict[str, Any]]], concurrency: int, headers: dict | None = None) -> float:
+    """Requests per second for (url, GraphQL payload) pairs sent by `concurrency` workers."""
+    queue = list(reversed(requests))
+    async with httpx.AsyncClient(headers=headers or HEADERS, timeout=120) as client:
+        async def worker() -> None:
+            while queue:
+                url, payload = queue.pop()
+                body = (await client.post(f"{url}/graphql", json=payload)).json()
+                assert not body.get("errors"), body
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return len(requests) / (time.perf_counter() - started)
+
+
+async def latencies(url: str, payload: dict[str, Any], count: int) -> list[float]:
+    async with httpx.AsyncClient(headers=HEADERS, timeout=120) as client:
+        seconds = []
+        for _ in range(count):
+            started = time.perf_counter()
+            response = await client.post(f"{url}/graphql", json=payload)
+            seconds.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text
+        return seconds
+
+
+class BlockedSampler:
+    """Samples SHOW TRANSACTIONS every 50 ms in a thread: how many transactions wait on a lock."""
+
+    def __init__(self, uri: str) -> None:
+        self._driver = GraphDatabase.driver(uri)
+        self._stop = threading.Event()
+        self.samples: list[int] = []
+        self.total: list[int] = []
+
+    def __enter__(self) -> "BlockedSampler":
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._driver.close()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            with self._driver.session() as session:
+                rows = session.run("SHOW TRANSACTIONS YIELD status RETURN status").data()
+            self.samples.append(sum(row["status"].startswith("Blocked") for row in rows))
+            self.total.append(len(rows) - 1)  # not counting this one
+
+
+def reads_with_and_without_audit(uri: str, audited: str, unaudited: str, source_id: str, rounds: int, per_round: int) -> dict[str, Any]:
+    payload = {"query": LINEAGE, "variables": {"id": source_id}}
+    figures: dict[str, list[float]] = {"audited": [], "unaudited": []}
+    blocked: list[int] = []
+    for _ in range(rounds):
+        with BlockedSampler(uri) as sampler:
+            figures["audited"].append(asyncio.run(throughput([(audited, payload)] * per_round, 16)))
+        blocked += sampler.samples
+        figures["unaudited"].append(asyncio.run(throughput([(unaudited, payload)] * per_round, 16)))
+    audited_rate, unaudited_rate = statistics.median(figures["audited"]), statistics.median(figures["unaudited"])
+    return {
+        "audited_rps": audited_rate, "unaudited_rps": unaudited_rate, "ratio": audited_rate / unaudited_rate,
+        "blocked_max": max(blocked, default=0), "blocked_mean": statistics.fmean(blocked) if blocked else 0.0,
+        "samples": len(blocked), "rounds": rounds, "per_round": per_round,
+    }
+
+
+def writers(one: str, two: str, count: int) -> dict[str, Any]:
+    def upserts(prefix: str, urls: list[str]) -> list[tuple[str, dict[str, Any]]]:
+        return [(urls[i % len(urls)], {"query": UPSERT, "variables": {"in": [{"type": "DATASET", "qualifiedName": f"bench://w/{prefix}/{i}"}]}})
+                for i in range(count)]
+    single = asyncio.run(throughput(upserts("single", [one]), 1))
+    eight = asyncio.run(throughput(upserts("eight", [one, two]), 8))
+    return {"one_writer_wps": single, "eight_writers_wps": eight, "ratio": eight / single, "writes": count}
+
+
+async def _flood(url: str, concurrency: int, stop: asyncio.Event, statuses: dict[int, int], limit: int) -> None:
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=concurrency)) as client:
+        sent = [0]
+
+        async def attacker() -> None:
+            while not stop.is_set() and sent[0] < limit:
+                sent[0] += 1
+                try:
+                    response = await client.post(f"{url}/graphql", json={"query": "{ me { name } }"},
+                                                 headers={"Authorization": f"Bearer pgt_guess-{sent[0]}"})
+                    status = response.status_code
+                except httpx.TransportError:  # the server reset a connection under the flood
+                    status = 0
+                statuses[status] = statuses.get(status, 0) + 1
+
+        await asyncio.gather(*(attacker() for _ in range(concurrency)))
+
+
+def under_unauthenticated_flood(url: str, source_id: str, count: int, concurrency: int = 200, limit: int = 20_000) -> dict[str, Any]:
+    payload = {"query": LINEAGE, "variables": {"id": source_id}}
+    idle = asyncio.run(latencies(url, payload, count))
+
+    async def measure() -> tuple[list[float], dict[int, int]]:
+        stop, statuses = asyncio.Event(), {}
+        flood = asyncio.create_task(_flood(url, concurrency, stop, statuses, limit))
+        await asyncio.sleep(1.0)  # the flood is running
+        loaded = await latencies(url, payload, count)
+        stop.set()
+        await flood
+        return loaded, statuses
+
+    loaded, statuses = asyncio.run(measure())
+    idle_p50, loaded_p50 = statistics.median(idle), statistics.median(loaded)
+    return {"idle_p50_ms": idle_p50 * 1000, "flood_p50_ms": loaded_p50 * 1000, "ratio": loaded_p50 / idle_p50,
+            "flood_statuses": {str(k): v for k, v in sorted(statuses.items())}, "reads": count}
+
+
+def stored_events(uri: str) -> dict[str, int]:
+    with GraphDatabase.driver(uri) as driver, driver.session() as session:
+        row = session.run("OPTIONAL MATCH (e:AuditEvent) WITH count(e) AS chained "
+                          "OPTIONAL MATCH (p:PendingAuditEvent) RETURN chained, count(p) AS pending").single()
+        return {"chained": row["chained"], "pending": row["pending"]}
+
+
+def empty(uri: str) -> None:
+    with GraphDatabase.driver(uri) as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def run_load(rounds: int = 3, per_round: int = 160, writes: int = 240, latency_reads: int = 40) -> dict[str, Any]:
+    uri = os.environ.get("NEO4J_URI")
+    if not uri:
+        raise SystemExit("set NEO4J_URI to a Neo4j the bench may empty (e.g. bolt://127.0.0.1:7708)")
+    empty(uri)
+    with replica(uri) as a, replica(uri, PROVGRAPH_AUDIT_READS="false") as b, replica(uri) as c:
+        source_id = load_lineage(a)
+        results = {
+            "reads": reads_with_and_without_audit(uri, a, b, source_id, rounds, per_round),
+            "writes": writers(a, c, writes),
+            "flood": under_unauthenticated_flood(a, source_id, latency_reads),
+        }
+    results["events_after"] = stored_events(uri)  # the replicas' shutdown chained what was pending
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    r, w, f = results["reads"], results["writes"], results["flood"]
+    rows = [
+        ("(a) lineage d4 @16, audited vs read audit off", f"{r['audited_rps']:.1f} vs {r['unaudited_rps']:.1f} req/s", f"{r['ratio']:.2f}x", ">= 0.9x"),
+        ("(a) transactions blocked on a lock (sampled)", f"max {r['blocked_max']}, mean {r['blocked_mean']:.2f} of {r['samples']} samples", "", "0"),
+        ("(b) plain upserts, 8 writers on 2 replicas vs 1", f"{w['eight_writers_wps']:.1f} vs {w['one_writer_wps']:.1f} writes/s", f"{w['ratio']:.2f}x", ">= 2x"),
+        ("(c) lineage p50 under 200 unauthenticated vs idle", f"{f['flood_p50_ms']:.0f} vs {f['idle_p50_ms']:.0f} ms", f"{f['ratio']:.2f}x", "<= 2x"),
+    ]
+    width = max(len(row[0]) for row in rows)
+    lines = [f"{'figure':<{width}} | measured | ratio | target", "-" * (width + 40)]
+    lines += [f"{a:<{width}} | {b} | {c} | {d}" for a, b, c, d in rows]
+    lines.append(f"flood answers by status (0: connection reset): {f['flood_statuses']}; "
+                 f"audit events after: {results['events_after']}")
+    return "\n".join(lines)
