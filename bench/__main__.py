@@ -1,4 +1,5 @@
 """python -m bench run --size 100k [--out DIR] [--chart PATH] [--no-mlmd] [--seed N] [--starts N] [--profile]
+   python -m bench mlflow [--points 100000] [--rounds 3]
 
 NEO4J_URI must point at a Neo4j the bench may empty. Prints the table, writes DIR/results-<size>.json
 (default bench/results/) and a PNG chart of the ratios (default DIR/results-<size>.png).
@@ -27,7 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--starts", type=int, default=20, help="sampled lineage starts (default 20)")
     bench.add_argument("--profile", action="store_true",
                        help="pyinstrument the provgraph server during ingest and depth-6 lineage (OUT/profile-SIZE/*.txt)")
+    via_mlflow = commands.add_parser("mlflow", help="metric points: the stock MLflow client's log_batch vs provgraph's client")
+    via_mlflow.add_argument("--points", type=int, default=100_000)
+    via_mlflow.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
+    if args.command == "mlflow":
+        from . import mlflow_metrics
+
+        return 0 if mlflow_metrics.main(args.points, args.rounds)["ratio"] > 0 else 1
 
     results = run(size_of(args.size), args.out, with_mlmd=not args.no_mlmd, seed=args.seed, profile=args.profile, starts=args.starts)
     print()

@@ -119,7 +119,7 @@ def test_a_script_logs_a_governed_run_through_the_stock_client(admin, as_mlflow,
     labels = np.array([0, 1, 0, 1])
     model = LogisticRegression().fit(features, labels)
     with mlflow.start_run(run_id=run_id):
-        info = mlflow.sklearn.log_model(model, name="model")
+        info = mlflow.sklearn.log_model(model, name="model", serialization_format="cloudpickle")
     version = mlflow.register_model(info.model_uri, "churn-model")
     assert version.version == "1" and version.status == "READY"
     denied = pytest.raises(MlflowException)
@@ -158,7 +158,7 @@ def test_a_script_logs_a_governed_run_through_the_stock_client(admin, as_mlflow,
 def test_sklearn_autolog_logs_params_metrics_and_the_model(admin, as_mlflow):
     as_mlflow(token(admin, "sam", "data-scientist"))
     mlflow.set_experiment("autolog")
-    mlflow.sklearn.autolog(log_datasets=True)
+    mlflow.sklearn.autolog(log_datasets=True, serialization_format="cloudpickle")
     try:
         with mlflow.start_run() as run:
             LogisticRegression(C=0.25).fit(np.array([[0.0], [1.0], [0.1], [0.9]]), np.array([0, 1, 0, 1]))

@@ -290,7 +290,7 @@ class RunService:
                 {"sourceId": source, "name": d.name, "digest": d.digest, "context": d.context}
                 for source, d in zip(sources, datasets)
             ])
-            await propagation.refresh_after_edges_changed(tx, [*sets.values(), *versions.values()], [run_id])
+            await propagation.refresh_after_edges_changed(tx, [*sets.values(), *versions.values()], [*versions.values(), run_id])
             await self._audit(tx, principal, "log-inputs", decision, run_id, created, entities=list(dict.fromkeys(sources)))
             return list(dict.fromkeys(sources))
 
