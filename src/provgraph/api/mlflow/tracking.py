@@ -155,18 +155,6 @@ class CreateRun(Wire):
     tags: list[KeyValue] = Field(default_factory=list)
 
 
-class UpdateRun(Wire):
-    run_id: str | None = None
-    run_uuid: str | None = None
-    status: RunStatus | None = None
-    end_time: int | None = None
-    run_name: str | None = None
-
-    @property
-    def id(self) -> str:
-        return run_id_of(self.run_id or self.run_uuid)
-
-
 class RunRef(Wire):
     run_id: str | None = None
     run_uuid: str | None = None
@@ -174,6 +162,12 @@ class RunRef(Wire):
     @property
     def id(self) -> str:
         return run_id_of(self.run_id or self.run_uuid)
+
+
+class UpdateRun(RunRef):
+    status: RunStatus | None = None
+    end_time: int | None = None
+    run_name: str | None = None
 
 
 class MetricPointIn(Wire):
