@@ -1,6 +1,7 @@
 """python -m bench run --size 100k [--out DIR] [--chart PATH] [--no-mlmd] [--seed N] [--starts N] [--profile]
    python -m bench ui [--sizes 500,2000] [--repeats N] [--out DIR] [--seed N]
    python -m bench load [--rounds N] [--per-round N] [--writes N] [--latency-reads N] [--out DIR]
+   python -m bench mlflow [--points 100000] [--rounds 3]
 
 NEO4J_URI must point at a Neo4j the bench may empty. Prints the table, writes DIR/results-<size>.json
 (default bench/results/) and a PNG chart of the ratios (default DIR/results-<size>.png). `ui` opens the
@@ -41,11 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--writes", type=int, default=240, help="upserts for 1 writer, and again for 8")
     load.add_argument("--latency-reads", type=int, default=40, help="sequential reads for each p50 of (c)")
     load.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    via_mlflow = commands.add_parser("mlflow", help="metric points: the stock MLflow client's log_batch vs provgraph's client")
+    via_mlflow.add_argument("--points", type=int, default=100_000)
+    via_mlflow.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     if args.command == "ui":
         return run_ui(args)
     if args.command == "load":
         return _load(args)
+    if args.command == "mlflow":
+        from . import mlflow_metrics
+
+        return 0 if mlflow_metrics.main(args.points, args.rounds)["ratio"] > 0 else 1
 
     results = run(size_of(args.size), args.out, with_mlmd=not args.no_mlmd, seed=args.seed, profile=args.profile, starts=args.starts)
     print()

@@ -251,14 +251,14 @@ class RunService:
         return await self._db.write(work)
 
     async def log_datasets(self, principal: Principal, run_id: str, datasets: list[DatasetInput]) -> list[str]:
-        """INPUT_TO edges from the datasets (their versions, when a digest is given) the run read.
+        """INPUT_TO edges from the datasets the run read, and from their versions when a digest is given.
 
         A dataset named by its source URI is found or created by reference; in-memory data is a DATASET
         named `<run qualifiedName>/datasets/<name>`. Creating them needs only write on the run: they
         record what the run read, never change an existing dataset, and an existing one the caller may
         not see is linked all the same (the answer is identical, so nothing about it leaks); its
-        classifications then propagate into the run. Each edge keeps the dataset's name, digest and
-        context."""
+        classifications then propagate into the run. The version's edge (the dataset's, without a
+        digest) keeps the dataset's name, digest and context."""
         if not datasets:
             raise BadInput("datasets: give at least one dataset", field="datasets")
         if len(datasets) > MAX_DATASETS_PER_CALL:
@@ -285,14 +285,16 @@ class RunService:
                 for v in wanted if v in created_names(created, versions)
             ])
             sources = [versions[f"{n}@{d.digest}"] if d.digest else sets[n] for n, d in zip(names, datasets)]
-            await lineage_store.link(tx, [(source, run_id, LineageKind.INPUT_TO) for source in dict.fromkeys(sources)])
+            # The dataset itself is an input too, so lineage and impact from its URI reach the run.
+            inputs = dict.fromkeys([*sources, *(sets[n] for n in names)])
+            await lineage_store.link(tx, [(source, run_id, LineageKind.INPUT_TO) for source in inputs])
             await run_store.set_input_contexts(tx, run_id, [
                 {"sourceId": source, "name": d.name, "digest": d.digest, "context": d.context}
                 for source, d in zip(sources, datasets)
             ])
-            await propagation.refresh_after_edges_changed(tx, [*sets.values(), *versions.values()], [run_id])
-            await self._audit(tx, principal, "log-inputs", decision, run_id, created, entities=list(dict.fromkeys(sources)))
-            return list(dict.fromkeys(sources))
+            await propagation.refresh_after_edges_changed(tx, [*sets.values(), *versions.values()], [*versions.values(), run_id])
+            await self._audit(tx, principal, "log-inputs", decision, run_id, created, entities=list(inputs))
+            return list(inputs)
 
         return await self._db.write(work)
 

@@ -99,21 +99,21 @@ async def finalize_logged_model(request: Request, services: Services, principal:
 
 @endpoint
 async def set_logged_model_tags(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
-    message = await read(request, SetTags)
-    model_id = request.path_params["model_id"]
-    current = await services.artifacts.logged_model(principal, model_id)
-    tags = {**(current.properties.get("tags") or {}), **{t.key: t.value for t in message.tags}}
-    await services.artifacts.update_logged_model(principal, model_id, {"tags": tags})
-    return {}
+    return await _merge(request, services, principal, SetTags, "tags")
 
 
 @endpoint
 async def log_logged_model_params(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
-    message = await read(request, LogParams)
+    return await _merge(request, services, principal, LogParams, "params")
+
+
+async def _merge(request: Request, services: Services, principal: Principal, message_type: type, field: str) -> dict[str, Any]:
+    """Adds the message's key/values to the logged model's `field` (tags or params)."""
+    message = await read(request, message_type)
     model_id = request.path_params["model_id"]
     current = await services.artifacts.logged_model(principal, model_id)
-    params = {**(current.properties.get("params") or {}), **{p.key: p.value for p in message.params}}
-    await services.artifacts.update_logged_model(principal, model_id, {"params": params})
+    merged = {**(current.properties.get(field) or {}), **{kv.key: kv.value for kv in getattr(message, field)}}
+    await services.artifacts.update_logged_model(principal, model_id, {field: merged})
     return {}
 
 

@@ -115,6 +115,11 @@ async def version_of(services: Services, principal: Principal, name: str, versio
     return await services.registry.version_number(principal, model.id, int(version))
 
 
+def _model_id_in(source: str) -> str | None:
+    """The logged model a `models:/m-...` source names (None for any other source)."""
+    return source.removeprefix("models:/") if source.startswith("models:/m-") else None
+
+
 @endpoint
 async def create_model(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
     message = await read(request, CreateModel)
@@ -161,7 +166,11 @@ async def latest_versions(request: Request, services: Services, principal: Princ
 async def create_version(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
     message = await read(request, CreateVersion)
     run_id = run_id_of(message.run_id) if message.run_id else None
-    mlflow = {k: v for k, v in {"source": message.source, "model_id": message.model_id}.items() if v}
+    model_id = message.model_id or _model_id_in(message.source or "")
+    if model_id and run_id is None:  # models:/<model id>: the version comes from the run that logged it
+        logged = await services.artifacts.logged_model(principal, model_id)
+        run_id = logged.properties.get("source_run_id") or None
+    mlflow = {k: v for k, v in {"source": message.source, "model_id": model_id}.items() if v}
     version = await services.registry.create_model_version(
         principal, message.name, run_id, message.description, {"mlflow": mlflow} if mlflow else None
     )
@@ -180,7 +189,7 @@ async def download_uri(request: Request, services: Services, principal: Principa
     version = await version_of(services, principal, message.name, message.version)
     mlflow = version.entity.properties.get("mlflow") or {}
     source = mlflow.get("source", "")
-    model_id = mlflow.get("model_id") or (source.removeprefix("models:/") if source.startswith("models:/m-") else None)
+    model_id = mlflow.get("model_id") or _model_id_in(source)
     if model_id:
         logged = await services.artifacts.logged_model(principal, model_id)
         source = logged.properties["artifact_location"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import artifacts, logged_models, registry, tracking
@@ -45,9 +47,18 @@ _MLFLOW = [
 ]
 
 
+async def not_served(request: Request) -> Response:
+    """MLflow's answer for an endpoint this server does not implement (README lists what is served)."""
+    message = f"{request.method} {request.url.path} is not served by provgraph's MLflow API"
+    return JSONResponse({"error_code": "ENDPOINT_NOT_FOUND", "message": message}, status_code=404)
+
+
+ANY = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
 def mlflow_routes() -> list[Route]:
-    return [
-        Route(prefix + path, handler, methods=methods)
-        for prefix in ("/api/2.0", "/ajax-api/2.0")
-        for path, handler, methods in _MLFLOW
-    ]
+    prefixes = ("/api/2.0", "/ajax-api/2.0")
+    served = [Route(prefix + path, handler, methods=methods) for prefix in prefixes for path, handler, methods in _MLFLOW]
+    rest = [Route(prefix + area + "/{rest:path}", not_served, methods=ANY)
+            for prefix in prefixes for area in ("/mlflow", "/mlflow-artifacts")]
+    return served + rest

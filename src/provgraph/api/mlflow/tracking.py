@@ -155,18 +155,6 @@ class CreateRun(Wire):
     tags: list[KeyValue] = Field(default_factory=list)
 
 
-class UpdateRun(Wire):
-    run_id: str | None = None
-    run_uuid: str | None = None
-    status: RunStatus | None = None
-    end_time: int | None = None
-    run_name: str | None = None
-
-    @property
-    def id(self) -> str:
-        return run_id_of(self.run_id or self.run_uuid)
-
-
 class RunRef(Wire):
     run_id: str | None = None
     run_uuid: str | None = None
@@ -174,6 +162,12 @@ class RunRef(Wire):
     @property
     def id(self) -> str:
         return run_id_of(self.run_id or self.run_uuid)
+
+
+class UpdateRun(RunRef):
+    status: RunStatus | None = None
+    end_time: int | None = None
+    run_name: str | None = None
 
 
 class MetricPointIn(Wire):
@@ -288,11 +282,11 @@ async def create_run(request: Request, services: Services, principal: Principal)
 async def update_run(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
     message = await read(request, UpdateRun)
     run_id = message.id
+    if message.status is RunStatus.RUNNING:  # reopen first, so a rename of an ended run can follow
+        await services.runs.reopen_run(principal, run_id)
     if message.run_name:
         await services.runs.log_batch(principal, run_id, [], {}, {"mlflow.runName": message.run_name}, name=message.run_name)
-    if message.status is RunStatus.RUNNING:
-        run = await services.runs.reopen_run(principal, run_id)
-    elif message.status is not None:
+    if message.status is not None and message.status is not RunStatus.RUNNING:
         run = await services.runs.finish_run(principal, run_id, message.status, from_millis(message.end_time))
     else:
         run = await services.runs.get(principal, run_id)
