@@ -8,7 +8,8 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .graph import UPSERT, dataset, upsert
+from .documents import UPSERT
+from .graph import dataset, upsert
 from .mlops import LOG_METRICS, LOG_PARAMS, SET_TAGS, start_run
 
 HOLD_LOCK = "MERGE (l:PropagationLock {name: 'propagation'}) SET l.lockedAt = datetime() RETURN l.name"
