@@ -1,7 +1,8 @@
 """The console's browser harness: Debian's Chromium driven by Playwright against the live server.
 
-- `console`: one headless Chromium for the whole session (never a downloaded one) and a `Console` on the session's live server: the graph wiped and the built-ins seeded on the
-  server's own loop, `sign_in` through the login form, GraphQL as admin over HTTP to build graphs.
+- `console`: one headless Chromium for the whole session (never a downloaded one) and a `Console` on
+  the session's live server: `reset_graph` (wiped, the built-ins seeded on the server's own loop),
+  sessions signed in through the login form, GraphQL as admin over HTTP to build graphs.
 - `Recorder` (one per browser context): every response the browser receives (url, status, body bytes),
   every console error and page error. `Recorder.check()` fails on any of them unless the test said it
   expects that status for that URL (`recorder.expect(401, "/api/v1/session")`).
@@ -25,7 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, P
 from bench.ui import CHROMIUM, CHROMIUM_ARGS  # one way to launch Debian's Chromium, for tests and bench
 from provgraph.config import Settings
 
-from .live_server import LiveServer, _shared_server
+from .live_server import LiveServer, shared_live_server
 from .support import ADMIN_TOKEN
 
 # Chromium logs every non-2xx fetch as a console error of this shape; it is only an error if unexpected.
@@ -185,9 +186,7 @@ class Console:
 
     def reset_graph(self) -> None:
         """An empty graph with the built-ins and the bootstrap admin, as conftest gives other tests."""
-        auth = (self.settings.neo4j_user, self.settings.neo4j_password) if self.settings.neo4j_password else None
-        with GraphDatabase.driver(self.settings.neo4j_uri, auth=auth) as driver, driver.session() as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        self.cypher("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
 
         async def seed(services: Any) -> None:
             await services.seed_builtins()
@@ -228,6 +227,6 @@ class Console:
 @pytest.fixture(scope="session")
 def console(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Console]:
     """The one fixture a console test module imports (the server and the browser are shared)."""
-    console = Console(_shared_server(settings, request), _shared_chromium(request), settings)
+    console = Console(shared_live_server(settings, request), _shared_chromium(request), settings)
     yield console
     console.api.close()

@@ -115,7 +115,7 @@ def serving(app: ASGIApp) -> Iterator[str]:
 _shared: dict[int, LiveServer] = {}
 
 
-def _shared_server(settings: Settings, request: pytest.FixtureRequest) -> LiveServer:
+def shared_live_server(settings: Settings, request: pytest.FixtureRequest) -> LiveServer:
     """One server per session whichever fixture asks first (a module may import either fixture alone)."""
     if id(settings) not in _shared:
         _shared[id(settings)] = LiveServer(settings).start()
@@ -125,9 +125,9 @@ def _shared_server(settings: Settings, request: pytest.FixtureRequest) -> LiveSe
 
 @pytest.fixture(scope="session")
 def live_server(settings: Settings, request: pytest.FixtureRequest) -> LiveServer:
-    return _shared_server(settings, request)
+    return shared_live_server(settings, request)
 
 
 @pytest.fixture(scope="session")
 def live_server_url(settings: Settings, request: pytest.FixtureRequest) -> str:
-    return _shared_server(settings, request).url
+    return shared_live_server(settings, request).url

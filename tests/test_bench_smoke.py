@@ -17,13 +17,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = {"meta", "ingest", "floor", "lineage", "authorization", "impact", "propagation", "checks", "targets"}
 
 
-def test_the_bench_runs_end_to_end_at_2k_and_the_systems_agree(settings: Settings, tmp_path: Path) -> None:
+def _bench(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+    """`python -m bench <args>` against the test session's Neo4j; it must succeed."""
     env = {**os.environ, "NEO4J_URI": settings.neo4j_uri}
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "run", "--size", "2k", "--starts", "3", "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
-    )
+    done = subprocess.run([sys.executable, "-m", "bench", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def test_the_bench_runs_end_to_end_at_2k_and_the_systems_agree(settings: Settings, tmp_path: Path) -> None:
+    _bench(settings, "run", "--size", "2k", "--starts", "3", "--out", str(tmp_path))
     results = json.loads((tmp_path / "results-2k.json").read_text())
 
     assert SECTIONS <= results.keys()
@@ -51,12 +54,7 @@ def test_the_bench_runs_end_to_end_at_2k_and_the_systems_agree(settings: Setting
 def test_the_ui_bench_runs_on_small_lineages(settings: Settings, tmp_path: Path) -> None:
     """`python -m bench ui` end to end on a small graph: the explorer drew every node of each lineage
     (checked against the generator's own BFS), the bare request was replayed, frames were counted."""
-    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri}
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "ui", "--sizes", "30,120", "--repeats", "1", "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    done = _bench(settings, "ui", "--sizes", "30,120", "--repeats", "1", "--out", str(tmp_path))
     results = json.loads((tmp_path / "results-ui.json").read_text())
     assert set(results["lineage"]) == {"30", "120"}
     for row in results["lineage"].values():
