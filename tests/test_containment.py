@@ -155,3 +155,25 @@ def test_a_list_costs_one_query_per_field(admin, g, monkeypatch) -> None:
     assert answers["churn"] == (None, 2) and answers["run_b"] == ("exp", 0)
     assert asked.count("containers_in_scope") == 1
     assert asked.count("members_in_scope") == 1
+
+
+AUDIT = """query($principal: String, $entityId: ID) {
+  auditEvents(principal: $principal, entityId: $entityId, action: "read", first: 100) {
+    edges { node { resourceId resourceType decision details } }
+  }
+}"""
+
+
+def test_reads_are_audited_a_hidden_container_as_denied(admin, as_role, g) -> None:
+    g.classify("churn", "PII", propagate=False)
+    g.classify("sales.email", "PII", propagate=False)
+    viewer = as_role("viewer", name="val")
+    container(viewer, g, "churn_v1")
+    members(admin, g, "sales")
+    denied = [e["node"] for e in admin.data(AUDIT, {"principal": "val", "entityId": g.ids["churn"]})["auditEvents"]["edges"]]
+    assert [(e["decision"], e["resourceType"], e["details"]["operation"]) for e in denied] == [("deny", "Model", "container")]
+    # The admin read the PII member: a restricted read, named.
+    restricted = admin.data(AUDIT, {"principal": "admin", "entityId": g.ids["sales.email"]})["auditEvents"]["edges"]
+    assert [(e["node"]["decision"], e["node"]["details"]) for e in restricted] == [
+        ("allow", {"operation": "members", "restricted": ["PII"]})
+    ]

@@ -1,4 +1,4 @@
-"""GraphQL for entities: the Entity type, lookups, search, upserts, processes, lineage edges, deletes."""
+"""GraphQL for entities: the Entity type (with its container and members), lookups, search, upserts, processes, lineage edges, deletes."""
 
 from __future__ import annotations
 
