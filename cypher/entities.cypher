@@ -155,3 +155,44 @@ RETURN e {.*, type: '__TYPE__'} AS entity,
        e.id IN $grantedIds
        OR (any(l IN labels(e) WHERE l IN $readableTypes)
            AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)) AS visible
+
+// name: containers_in_scope
+// The live container of each member id (containment edges run container -> member: HAS_VERSION,
+// HAS_FEATURE, HAS_RUN), one row per member that has one, and whether the caller's ReadScope lets it
+// see the container (the same condition as get_entity_in_scope). A member has at most one container
+// (set_containers keeps one per kind, and each member type has one kind); LIMIT 1 makes that certain.
+UNWIND $ids AS memberId
+MATCH (m:Entity {id: memberId})
+CALL (m) {
+  MATCH (c:Entity)-[r:HAS_VERSION|HAS_FEATURE|HAS_RUN]->(m)
+  WHERE c.deletedAt IS NULL
+  RETURN c ORDER BY r.createdAt DESC, c.id LIMIT 1
+}
+RETURN memberId,
+       c {.*, type: [l IN labels(c) WHERE l <> 'Entity'][0]} AS entity,
+       coalesce(c.classificationNames, []) AS classificationNames,
+       c.id IN $grantedIds
+       OR (any(l IN labels(c) WHERE l IN $readableTypes)
+           AND none(n IN coalesce(c.classificationNames, []) WHERE n IN $hiddenClassifications)) AS visible
+
+// name: members_in_scope
+// One page of each container's live members that the caller's ReadScope lets it see (the condition of
+// search: hidden members are neither listed nor counted), by type then qualifiedName. rows: {i, id,
+// skip, limit, types}; `types` null for every type. Only node references are collected before the slice, so
+// a page costs the member count in references and the page size in maps.
+UNWIND $rows AS row
+MATCH (c:Entity {id: row.id})
+CALL (c, row) {
+  MATCH (c)-[:HAS_VERSION|HAS_FEATURE|HAS_RUN]->(m:Entity)
+  WHERE m.deletedAt IS NULL
+    AND (row.types IS NULL OR any(l IN labels(m) WHERE l IN row.types))
+    AND (m.id IN $grantedIds
+         OR (any(l IN labels(m) WHERE l IN $readableTypes)
+             AND none(n IN coalesce(m.classificationNames, []) WHERE n IN $hiddenClassifications)))
+  WITH m ORDER BY [l IN labels(m) WHERE l <> 'Entity'][0], m.qualifiedName, m.id
+  WITH collect(m) AS members
+  RETURN size(members) AS total, members[row.skip .. row.skip + row.limit] AS page
+}
+RETURN row.i AS i, total,
+       [m IN page | {entity: m {.*, type: [l IN labels(m) WHERE l <> 'Entity'][0]},
+                     classificationNames: coalesce(m.classificationNames, [])}] AS members

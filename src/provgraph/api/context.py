@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,6 +19,8 @@ class RequestContext:
     response: Response
     principal: Principal
     services: Services
+    # This request's DataLoaders, made on first use (api/containment.py): one query per field per batch.
+    loaders: dict[str, Any] = field(default_factory=dict)
 
 
 Info = StrawberryInfo[RequestContext, None]

@@ -1,4 +1,4 @@
-"""GraphQL for entities: the Entity type, lookups, search, upserts, processes, lineage edges, deletes."""
+"""GraphQL for entities: the Entity type (with its container and members), lookups, search, upserts, processes, lineage edges, deletes."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..domain import entities as domain
 from ..domain.classifications import ClassificationAssignment as AssignmentModel
 from ..domain.lineage import LineageEdge as EdgeModel
 from ..domain.validation import parse
+from .containment import container_loader, members_loader
 from .context import Info
 from .pagination import Connection, connection
 
@@ -56,6 +57,26 @@ class Entity:
     created_at: datetime
     updated_at: datetime
     deleted: bool
+
+    @strawberry.field(
+        description="The live entity holding this one (HAS_VERSION, HAS_FEATURE, HAS_RUN): a dataset or "
+        "model of a version, a dataset or dataset version of a feature, an experiment or pipeline of a run; "
+        "null when there is none or the caller may not see it."
+    )
+    async def container(self, info: Info) -> "Entity | None":
+        found = await container_loader(info).load(str(self.id))
+        return Entity.of(found) if found else None
+
+    @strawberry.field(
+        description="The live entities this one holds (versions, features, runs), by type then "
+        "qualifiedName, at most 1,000 a page; optionally only some types. Members the caller may not "
+        "see are neither listed nor counted."
+    )
+    async def members(
+        self, info: Info, first: int = 100, after: str | None = None, types: list[EntityType] | None = None
+    ) -> "Connection[Entity]":
+        wanted = info.context.services.entities.members_wanted(str(self.id), first, after, types)
+        return connection(await members_loader(info).load(wanted), Entity.of)
 
     @classmethod
     def of(cls, e: domain.Entity) -> "Entity":

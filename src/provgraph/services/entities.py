@@ -13,7 +13,7 @@ from ..domain.classifications import check_classification_name
 from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store.database import Database, Tx
-from ..store.entities import InScope
+from ..store.entities import InScope, MembersWanted
 from ..governance.audit import AuditLog
 from .audit import ReadAudit, Seen
 
@@ -22,6 +22,7 @@ MAX_SEARCH_TEXT = 1024
 # The index keeps words of at most 255 characters, and Lucene refuses a prefix of more than ~1,000 bytes
 # ("input automaton is too large"); 200 letters are at most 800 bytes of UTF-8.
 MAX_SEARCH_WORD = 200
+MAX_MEMBERS = 1000  # members one page of Entity.members may list
 
 
 def fulltext_query(text: str) -> str | None:
@@ -148,3 +149,65 @@ class EntityService:
             total=total,
         )
         return Page(items=[f.entity for f in found], offset=offset, total=total)
+
+    # -- containment (Entity.container, Entity.members) -------------------------------------------
+
+    async def containers(self, principal: Principal, member_ids: list[str]) -> dict[str, Entity]:
+        """The live container of each member, by member id, for a whole request batch in one query.
+        A container the caller may not see is left out, exactly like a member without one; the read
+        (and each hidden container met) is audited."""
+        ids = list(dict.fromkeys(member_ids))
+
+        async def work(tx: Tx) -> tuple[ReadScope, dict[str, InScope], dict[str, Entity]]:
+            scope = await self._access.scope(principal, tx)
+            found = await entity_store.containers_in_scope(tx, ids, scope.cypher_params())
+            visible = list({f.entity.id: f for f in found.values() if f.visible}.values())
+            loaded = await classification_store.with_classifications(tx, visible)
+            return scope, found, {f.entity.id: f.entity for f in loaded}
+
+        scope, found, loaded = await self._db.read(work)
+        containers = {f.entity.id: f for f in found.values()}.values()
+        await self._audit.reads(
+            principal,
+            "container",
+            scope,
+            seen=[Seen(c.entity.id, c.entity.type, c.classification_names) for c in containers if c.visible],
+            hidden=[Seen(c.entity.id, c.entity.type, c.classification_names) for c in containers if not c.visible],
+        )
+        return {member: loaded[f.entity.id] for member, f in found.items() if f.visible}
+
+    @staticmethod
+    def members_wanted(
+        container_id: str, first: int, after: str | None, types: list[EntityType] | None = None
+    ) -> MembersWanted:
+        """A page of members as asked for, checked (LIMIT_EXCEEDED naming `first` past MAX_MEMBERS,
+        BAD_INPUT for a bad `after`) before anything is read."""
+        check_page_size(first, limit=MAX_MEMBERS)
+        labels = None if not types or set(types) == set(EntityType) else tuple(sorted({t.label for t in types}))
+        return MembersWanted(container_id, decode_cursor(after), first, labels)
+
+    async def members(self, principal: Principal, wanted: list[MembersWanted]) -> dict[MembersWanted, Page[Entity]]:
+        """Pages of containers' live members, for a whole request batch in one query. Members the caller
+        may not see are filtered in Cypher, so neither a page nor its total reveals them."""
+
+        async def work(tx: Tx) -> tuple[ReadScope, dict[MembersWanted, tuple[int, list[InScope]]]]:
+            scope = await self._access.scope(principal, tx)
+            pages = await entity_store.members_in_scope(tx, wanted, scope.cypher_params())
+            loaded = await classification_store.with_classifications(tx, [m for _, ms in pages.values() for m in ms])
+            by_id = {m.entity.id: m for m in loaded}
+            return scope, {w: (total, [by_id[m.entity.id] for m in ms]) for w, (total, ms) in pages.items()}
+
+        scope, pages = await self._db.read(work)
+        seen = {m.entity.id: m for _, ms in pages.values() for m in ms}.values()
+        await self._audit.reads(
+            principal,
+            "members",
+            scope,
+            seen=[Seen(m.entity.id, m.entity.type, m.classification_names) for m in seen],
+            containers=len({w.container_id for w in wanted}),
+        )
+        empty = (0, [])
+        return {
+            w: Page(items=[m.entity for m in pages.get(w, empty)[1]], offset=w.skip, total=pages.get(w, empty)[0])
+            for w in wanted
+        }

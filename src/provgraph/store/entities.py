@@ -165,3 +165,33 @@ async def search(
 
 async def soft_delete(tx: Tx, entity_id: str) -> bool:
     return await tx.single("soft_delete_entity", id=entity_id) is not None
+
+
+async def containers_in_scope(tx: Tx, member_ids: list[str], scope: dict[str, list[str]]) -> dict[str, InScope]:
+    """Each member's live container, by member id (members without one are absent), with whether the
+    scope (ReadScope.cypher_params()) may see it."""
+    records = await tx.records("containers_in_scope", ids=member_ids, **scope)
+    return {r["memberId"]: _in_scope(r) for r in records}
+
+
+@dataclass(frozen=True)
+class MembersWanted:
+    """One page of a container's members: `types` (labels) None for every type."""
+
+    container_id: str
+    skip: int
+    limit: int
+    types: tuple[str, ...] | None = None
+
+
+async def members_in_scope(
+    tx: Tx, wanted: list[MembersWanted], scope: dict[str, list[str]]
+) -> dict[MembersWanted, tuple[int, list[InScope]]]:
+    """For each request whose container exists, the total of visible live members and the page asked
+    for, all in one query; hidden members are filtered (and left out of the total) inside it."""
+    rows = [
+        {"i": i, "id": w.container_id, "skip": w.skip, "limit": w.limit, "types": list(w.types) if w.types else None}
+        for i, w in enumerate(wanted)
+    ]
+    records = await tx.records("members_in_scope", rows=rows, **scope)
+    return {wanted[r["i"]]: (r["total"], [_in_scope(m) for m in r["members"]]) for r in records}

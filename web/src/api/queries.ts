@@ -182,41 +182,36 @@ export async function classificationReport(name: string): Promise<Classification
 
 export interface Containment {
   container: EntitySummary | null;
-  members: { label: string; entities: EntitySummary[] }[];
+  /** `total` counts every member of the group the caller may see; `entities` is the first page of them. */
+  members: { label: string; entities: EntitySummary[]; total: number }[];
 }
 
-/** What holds the entity and what it holds, from the typed lookups that exist (model, modelVersion, run, feature lineage). */
-export async function containment(e: Entity): Promise<Containment> {
-  if (e.type === "MODEL") {
-    const data = await graphql<{ model: { versions: { entity: EntitySummary }[] } | null }>(
-      `query Versions($id: ID!) { model(id: $id) { versions(first: 100) { entity { ${SUMMARY_FIELDS} } } } }`,
-      { id: e.id },
-    );
-    return { container: null, members: [{ label: "Versions", entities: (data.model?.versions ?? []).map((v) => v.entity) }] };
-  }
-  if (e.type === "MODEL_VERSION") {
-    const data = await graphql<{ modelVersion: { modelId: string | null } | null }>(
-      `query VersionOf($id: ID!) { modelVersion(id: $id) { modelId } }`,
-      { id: e.id },
-    );
-    const modelId = data.modelVersion?.modelId;
-    return { container: modelId ? ((await entitySummaries([modelId]))[modelId] ?? null) : null, members: [] };
-  }
-  if (e.type === "RUN") {
-    const data = await graphql<{ run: { experimentId: string | null } | null }>(
-      `query RunOf($id: ID!) { run(id: $id) { experimentId } }`,
-      { id: e.id },
-    );
-    const experimentId = data.run?.experimentId;
-    return { container: experimentId ? ((await entitySummaries([experimentId]))[experimentId] ?? null) : null, members: [] };
-  }
-  if (e.type === "FEATURE") {
-    const answer = await lineage({ id: e.id, direction: "UPSTREAM", depth: 1, types: [], asOf: null, maxNodes: 50 });
-    const edge = answer.edges.find((x: LineageEdge) => x.type === "HAS_FEATURE" && x.target === e.id);
-    const holder = answer.nodes.find((n) => n.id === edge?.source && n.entity);
-    return { container: holder?.entity ?? null, members: [] };
-  }
-  return { container: null, members: [] };
+/** The member groups the entity page lists, each one aliased `members` field of the same request. */
+export const MEMBER_GROUPS: { alias: string; label: string; types: EntityType[] }[] = [
+  { alias: "versions", label: "Versions", types: ["DATASET_VERSION", "MODEL_VERSION"] },
+  { alias: "features", label: "Features", types: ["FEATURE"] },
+  { alias: "runs", label: "Runs", types: ["RUN", "PIPELINE_RUN"] },
+];
+
+export const MEMBERS_SHOWN = 100;
+
+/** What holds the entity and what it holds, for every type, in one request (Entity.container, Entity.members). */
+export async function containment(e: EntitySummary): Promise<Containment> {
+  const groups = MEMBER_GROUPS.map(
+    (g) => `${g.alias}: members(types: [${g.types.join(", ")}], first: ${MEMBERS_SHOWN}) { totalCount edges { node { ${SUMMARY_FIELDS} } } }`,
+  ).join("\n");
+  const data = await graphql<{ entity: Record<string, unknown> | null }>(
+    `query Containment($id: ID!) { entity(id: $id) { container { ${SUMMARY_FIELDS} } ${groups} } }`,
+    { id: e.id },
+  );
+  const found = data.entity;
+  return {
+    container: (found?.container as EntitySummary | null | undefined) ?? null,
+    members: MEMBER_GROUPS.map((g) => {
+      const page = found?.[g.alias] as Connection<EntitySummary> | undefined;
+      return { label: g.label, entities: page?.edges.map((x) => x.node) ?? [], total: page?.totalCount ?? 0 };
+    }),
+  };
 }
 
 export async function classify(entityId: string, name: string, propagate: boolean | null): Promise<Entity> {

@@ -104,7 +104,15 @@ function ContainmentSection({ entity }: { entity: Entity }) {
         .filter((m) => m.entities.length)
         .map((m) => (
           <div key={m.label}>
-            <h3>{m.label}</h3>
+            <h3>
+              {m.label}
+              {m.total > m.entities.length && (
+                <span className="muted" data-testid="members-shown">
+                  {" "}
+                  (the first {m.entities.length} of {m.total})
+                </span>
+              )}
+            </h3>
             <ul className="plain-list">
               {m.entities.map((e) => (
                 <li key={e.id}>
