@@ -46,7 +46,9 @@ _playwright: list[tuple[Any, Browser]] = []
 
 
 def _shared_chromium(request: pytest.FixtureRequest) -> Browser:
-    """One browser for the whole session, started by the first module that needs it."""
+    """One browser for a test module, started by the first fixture that needs it. Not for the session:
+    while Playwright's sync API is started it keeps an event loop running in the main thread, and every
+    later test that calls asyncio.run() (the CLI's, for one) would fail."""
     if not _playwright:
         playwright = sync_playwright().start()
         _playwright.append((playwright, launch_chromium(playwright)))
@@ -224,9 +226,10 @@ class Console:
         return session
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def console(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Console]:
-    """The one fixture a console test module imports (the server and the browser are shared)."""
+    """The one fixture a console test module imports: the session's live server, and a browser for the
+    module (see _shared_chromium)."""
     console = Console(shared_live_server(settings, request), _shared_chromium(request), settings)
     yield console
     console.api.close()

@@ -116,10 +116,11 @@ _shared: dict[int, LiveServer] = {}
 
 
 def shared_live_server(settings: Settings, request: pytest.FixtureRequest) -> LiveServer:
-    """One server per session whichever fixture asks first (a module may import either fixture alone)."""
+    """One server per session whichever fixture asks first (a module may import either fixture alone,
+    and a module-scoped fixture may ask too): it stops when the session ends."""
     if id(settings) not in _shared:
         _shared[id(settings)] = LiveServer(settings).start()
-        request.addfinalizer(lambda: _shared.pop(id(settings)).stop())
+        request.config.add_cleanup(lambda: _shared.pop(id(settings)).stop())
     return _shared[id(settings)]
 
 

@@ -140,9 +140,10 @@ def test_lineage_opens_from_its_url_expands_and_collapses(browser_as, story: Sto
     # The placeholder keeps its edge to the run it feeds.
     expect(page.locator(f'[data-testid^="rf__edge-"][data-testid$="->{run}"]')).to_have_count(2)
 
-    page.get_by_test_id(f"collapse-upstream-{run}").click()
+    # Dispatched rather than clicked at coordinates: the view may still be gliding to fit the expansion.
+    page.get_by_test_id(f"collapse-upstream-{run}").dispatch_event("click")
     ready(page, 2)
-    page.get_by_test_id(f"expand-upstream-{run}").click()
+    page.get_by_test_id(f"expand-upstream-{run}").dispatch_event("click")
     ready(page, 4)  # reversible
 
 
