@@ -64,6 +64,8 @@ class AuditSequencer:
 
     async def _one_pass(self, tx: Tx) -> int:
         seq, prev_hash = await audit_store.lock_head(tx)  # first: the pending events are read under it
+        if seq is None:  # the head was deleted as we locked it (a wiped store): the next pass starts anew
+            return 0
         rows = []
         for pending in await audit_store.pending(tx, self._pass_limit):
             seq += 1

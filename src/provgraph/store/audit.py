@@ -19,8 +19,9 @@ async def create_pending(tx: Tx, rows: list[dict[str, Any]]) -> None:
     await tx.single("create_pending_audit_events", events=rows)
 
 
-async def lock_head(tx: Tx) -> tuple[int, str]:
-    """Takes the head's write lock (held until commit) and returns the last (seq, hash)."""
+async def lock_head(tx: Tx) -> tuple[int | None, str]:
+    """Takes the head's write lock (held until commit) and returns the last (seq, hash); seq is None when
+    another transaction deleted the head while this one waited for its lock."""
     head = await tx.single("lock_audit_head")
     return head["seq"], head["hash"]
 
