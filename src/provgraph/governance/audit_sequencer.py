@@ -68,6 +68,8 @@ class AuditSequencer:
             return 0
         rows = []
         for pending in await audit_store.pending(tx, self._pass_limit):
+            if pending.get("time") is None:  # deleted by another transaction as we read it (a wiped store)
+                continue
             seq += 1
             row = chained(pending, seq, prev_hash)
             rows.append({"eventId": row["eventId"], "seq": seq, "prevHash": prev_hash, "hash": row["hash"]})
