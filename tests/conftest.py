@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from neo4j import GraphDatabase
@@ -16,6 +17,9 @@ from provgraph.config import Settings
 from provgraph.services.container import Services
 
 from .support import ADMIN_TOKEN, GraphQLClient
+
+if TYPE_CHECKING:
+    from .live_server import LiveServer
 
 
 def _free_port() -> int:
@@ -44,6 +48,16 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(neo4j_uri: str) -> Settings:
     return Settings(NEO4J_URI=neo4j_uri, PROVGRAPH_ADMIN_TOKEN=ADMIN_TOKEN)
+
+
+@pytest.fixture(scope="session")
+def live_servers(settings: Settings) -> Iterator[dict[int, LiveServer]]:
+    """The live HTTP servers of the session (tests/live_server.py, by settings), stopped here: a session
+    fixture over `settings` is torn down before `neo4j_uri`, so they stop before the Neo4j they use."""
+    servers: dict[int, LiveServer] = {}
+    yield servers
+    for server in servers.values():
+        server.stop()
 
 
 @pytest.fixture(scope="session")

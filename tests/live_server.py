@@ -112,16 +112,15 @@ def serving(app: ASGIApp) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-_shared: dict[int, LiveServer] = {}
-
-
 def shared_live_server(settings: Settings, request: pytest.FixtureRequest) -> LiveServer:
     """One server per session whichever fixture asks first (a module may import either fixture alone,
-    and a module-scoped fixture may ask too): it stops when the session ends."""
-    if id(settings) not in _shared:
-        _shared[id(settings)] = LiveServer(settings).start()
-        request.config.add_cleanup(lambda: _shared.pop(id(settings)).stop())
-    return _shared[id(settings)]
+    and a module-scoped fixture may ask too). It lives in conftest's session fixture `live_servers`, which
+    depends on the session's Neo4j and so stops the server before Neo4j stops: a server outliving its
+    database would log the audit sequencer's "graph database unreachable" at every session's end."""
+    servers: dict[int, LiveServer] = request.getfixturevalue("live_servers")
+    if id(settings) not in servers:
+        servers[id(settings)] = LiveServer(settings).start()
+    return servers[id(settings)]
 
 
 @pytest.fixture(scope="session")
