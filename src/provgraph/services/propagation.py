@@ -34,17 +34,13 @@ finishRun, deployment metrics, aliases and promotions, alert rules, principals a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from ..store import classifications as classification_store
+from ..store import propagation as store
 from ..store.database import Tx
-
-BATCH = 10_000
-SPREAD_HOPS = 50  # the path bound of propagation_spread (cypher/propagation.cypher)
-
-# (assignment key, entity id)
-Row = tuple[str, str]
+from ..store.propagation import SPREAD_HOPS, Row
 
 
 async def hold_lock(tx: Tx) -> None:
@@ -53,7 +49,7 @@ async def hold_lock(tx: Tx) -> None:
     Neo4j reads committed data, so two concurrent repairs could each miss the other's new edge or copy.
     Every function here takes this lock before it reads propagation state; a writer that changes edges
     may take it first, before its edge writes, to avoid waiting on a deadlock retry."""
-    await tx.records("propagation_lock")
+    await store.lock(tx)
 
 
 async def refresh_after_edges_changed(tx: Tx, from_ids: Iterable[str], to_ids: Iterable[str]) -> None:
@@ -65,15 +61,15 @@ async def refresh_after_edges_changed(tx: Tx, from_ids: Iterable[str], to_ids: I
     (HAS_VERSION, HAS_FEATURE, HAS_RUN). Extra ids cost a little time, never correctness; a missing one
     leaves stale or missing tags."""
     await hold_lock(tx)
-    seeds = await _batched(tx, "propagation_pairs_at", _unique(from_ids))
+    seeds = await store.pairs_at(tx, _unique(from_ids))
     if not seeds:
         return
     keys = sorted({r["key"] for r in seeds})
-    suspects = {(r["key"], r["nodeId"]) for r in await _batched(tx, "propagation_holders_among", _unique(to_ids), keys=keys)}
+    suspects = await store.holders_among(tx, _unique(to_ids), keys)
     pending = await _orphan(tx, suspects)
-    boundary = await _batched_rows(tx, "propagation_boundary", "pending", pending)
+    boundary = await store.boundary(tx, pending)
     await _relax(tx, [*seeds, *boundary])
-    await _batched_rows(tx, "propagation_delete_pending", "pending", pending)
+    await store.delete_pending(tx, pending)
 
 
 async def start_propagating(tx: Tx, source_id: str, name: str) -> None:
@@ -82,8 +78,7 @@ async def start_propagating(tx: Tx, source_id: str, name: str) -> None:
     await hold_lock(tx)
     key = classification_store.assignment_key(source_id, name)
     # It has no copies yet, so there is nothing to repair, only to add: one search writes them all.
-    spread = await tx.single("propagation_spread", key=key, name=name)
-    frontier = spread["frontier"] if spread else []
+    frontier = await store.spread(tx, key, name)
     await _relax(tx, [{"key": key, "nodeId": node_id, "distance": SPREAD_HOPS} for node_id in frontier])
     await refresh_names(tx, [source_id])
 
@@ -91,14 +86,14 @@ async def start_propagating(tx: Tx, source_id: str, name: str) -> None:
 async def stop_propagating(tx: Tx, source_id: str, name: str) -> None:
     """The source's direct assignment of `name` no longer propagates (propagate turned off): its copies go."""
     await hold_lock(tx)
-    await _delete_copies(tx, source_id, name)
+    await store.delete_copies(tx, classification_store.assignment_key(source_id, name))
     await refresh_names(tx, [source_id])
 
 
 async def remove_assignment(tx: Tx, source_id: str, name: str) -> None:
     """Removes the source's direct assignment of `name` and every copy of it."""
     await hold_lock(tx)
-    await _delete_copies(tx, source_id, name)
+    await store.delete_copies(tx, classification_store.assignment_key(source_id, name))
     await classification_store.delete_direct(tx, source_id, name)
     await refresh_names(tx, [source_id])
 
@@ -114,14 +109,13 @@ async def remove_assignments_on_delete(tx: Tx, entity_id: str) -> None:
 async def containers_of(tx: Tx, member_ids: Iterable[str]) -> list[str]:
     """The current containers of these members: call before changing containment, so the old
     containers can be passed to `refresh_after_edges_changed` as upstream ends."""
-    return [r["id"] for r in await _batched(tx, "propagation_containers_of", _unique(member_ids))]
+    return await store.containers_of(tx, _unique(member_ids))
 
 
 async def refresh_names(tx: Tx, ids: Iterable[str]) -> None:
     """Recomputes `classificationNames` on these entities (the queries that add or delete copies keep
     their holders' names themselves; this is for direct assignments)."""
-    for chunk in _chunks(sorted(set(ids))):
-        await tx.records("propagation_refresh_names", ids=chunk)
+    await store.refresh_names(tx, list(ids))
 
 
 # -- the two repairs -------------------------------------------------------------------------------
@@ -134,11 +128,9 @@ async def _orphan(tx: Tx, suspects: set[Row]) -> set[Row]:
     frontier = suspects
     while frontier:
         children: set[Row] = set()
-        for chunk in _chunks(sorted(frontier)):
-            rows = await tx.records("propagation_orphan_step", suspects=[_row(r) for r in chunk])
-            for r in rows:
-                pending.add((r["key"], r["nodeId"]))
-                children.update((r["key"], child) for child in r["children"])
+        for r in await store.orphan_step(tx, list(frontier)):
+            pending.add((r["key"], r["nodeId"]))
+            children.update((r["key"], child) for child in r["children"])
         frontier = children - pending
     return pending
 
@@ -152,43 +144,9 @@ async def _relax(tx: Tx, seeds: list[dict[str, Any]]) -> None:
         buckets.setdefault(seed["distance"], set()).add((seed["key"], seed["nodeId"]))
     while buckets:
         distance = min(buckets)
-        for chunk in _chunks(sorted(buckets.pop(distance))):
-            for r in await tx.records("propagation_relax", frontier=[_row(row) for row in chunk]):
-                buckets.setdefault(r["distance"], set()).add((r["key"], r["nodeId"]))
-
-
-async def _delete_copies(tx: Tx, source_id: str, name: str) -> None:
-    """Deletes every copy of one assignment, a batch at a time."""
-    key = classification_store.assignment_key(source_id, name)
-    while (await tx.single("propagation_delete_copies", key=key, limit=BATCH))["holders"] == BATCH:
-        pass
-
-
-# -- batching --------------------------------------------------------------------------------------
-
-
-def _row(row: Row) -> dict[str, str]:
-    return {"key": row[0], "nodeId": row[1]}
+        for r in await store.relax_step(tx, list(buckets.pop(distance))):
+            buckets.setdefault(r["distance"], set()).add((r["key"], r["nodeId"]))
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
     return sorted({i for i in ids if i})
-
-
-def _chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-async def _batched(tx: Tx, query: str, ids: list[str], **params: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for chunk in _chunks(ids):
-        rows.extend(await tx.records(query, ids=chunk, **params))
-    return rows
-
-
-async def _batched_rows(tx: Tx, query: str, param: str, rows: set[Row]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    for chunk in _chunks(sorted(rows)):
-        found.extend(await tx.records(query, **{param: [_row(r) for r in chunk]}))
-    return found
