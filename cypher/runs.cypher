@@ -105,14 +105,6 @@ ORDER BY (key IS NULL OR key <> key) ASC,
 WITH collect(r.id) AS ids
 RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page
 
-// name: entity_visibility
-// What the read decision needs about live entities: type and the classification names they carry.
-UNWIND $ids AS id
-MATCH (e:Entity {id: id})
-WHERE e.deletedAt IS NULL
-RETURN e.id AS id, [l IN labels(e) WHERE l <> 'Entity'][0] AS type, e.owners AS owners,
-       coalesce(e.classificationNames, []) AS classificationNames
-
 // name: search_runs
 // Runs of the given experiments passing every condition (domain/run_search.py), one page of ids plus
 // the total. $conditions: [{field, key, op, value}] with field METRIC|PARAM|TAG|ATTRIBUTE|DATASET and op

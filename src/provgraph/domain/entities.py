@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -235,6 +236,25 @@ class Entity(BaseModel):
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+@dataclass(frozen=True)
+class Found:
+    """An entity as a lookup or a traversal found it, with what the read decision
+    (`ReadScope.can_see`) and the read audit need: the one "as found" shape every store function
+    returns and every service hands to `services/references.py: visible_or_missing`."""
+
+    id: str
+    type: EntityType
+    classification_names: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    deleted: bool = False
+    distance: int = 0  # lineage hops from where a traversal started (0 for a lookup)
+
+    @classmethod
+    def of(cls, entity: "Entity", classification_names: Any = ()) -> "Found":
+        """A stored entity as found, with the classification names it carries."""
+        return cls(entity.id, entity.type, tuple(classification_names), tuple(entity.owners), entity.deleted)
 
 
 def default_name(qualified_name: str) -> str:

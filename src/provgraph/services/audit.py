@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from ..domain.audit import ALLOW, DENY, AuditEvent, AuditFilter, AuditRecord
-from ..domain.entities import EntityType
+from ..domain.entities import EntityType, Found
 from ..domain.errors import BadInput
 from ..domain.pages import KeysetPage, check_page_size
 from ..domain.principals import Principal
@@ -36,16 +36,6 @@ GROUP_LIMIT = 1000  # entities one grouped read event lists
 HIDDEN_RULE = "restricted: the caller is not cleared for this entity's classifications and holds no grant on it"
 
 
-@dataclass(frozen=True)
-class Seen:
-    """An entity an answer holds, as far as auditing cares."""
-
-    id: str
-    type: EntityType
-    classification_names: tuple[str, ...] = ()
-    owned: bool = False  # the reader owns it (governance/access.py: the owner rule)
-
-
 class ReadAudit:
     def __init__(self, log: AuditLog, access: AccessControl) -> None:
         self._log = log
@@ -59,8 +49,8 @@ class ReadAudit:
         *,
         resource_id: str | None = None,
         resource_type: EntityType | None = None,
-        seen: Iterable[Seen] = (),
-        hidden: Iterable[Seen] = (),
+        seen: Iterable[Found] = (),
+        hidden: Iterable[Found] = (),
         **details: Any,
     ) -> None:
         """Records one read request: one event for the request (about `resource_id` when it asked for
@@ -93,7 +83,7 @@ class ReadAudit:
                 continue
             if entity.id in granted:
                 rule = self._access.read_rule(principal, restricted, entity.id)
-            elif entity.owned and scope.hidden_classifications.intersection(restricted):
+            elif scope.owns(entity.owners) and scope.hidden_classifications.intersection(restricted):  # the owner rule
                 rule = OWNER_READ_RULE
             else:
                 if tuple(restricted) not in rules:

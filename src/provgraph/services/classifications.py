@@ -19,7 +19,7 @@ from ..domain.classifications import (
     check_classification_name,
     check_definition,
 )
-from ..domain.entities import Entity, check_id
+from ..domain.entities import Entity, Found, check_id
 from ..domain.errors import Conflict, NotFound, PropagatedClassification
 from ..domain.lineage import LineageEdge, LineageKind
 from ..domain.principals import Principal
@@ -27,9 +27,10 @@ from ..governance.access import AccessControl, Decision, ReadScope
 from ..governance.audit import AuditLog, audit_record
 from ..store import classifications as classification_store
 from ..store import entities as entity_store
-from ..store.classifications import BlockedEdge, DirectAssignment, Target
+from ..store.classifications import BlockedEdge, DirectAssignment
 from ..store.database import Database, Tx
 from . import propagation
+from .references import not_found, visible_or_missing
 
 DEFINE = "define"
 
@@ -200,17 +201,15 @@ class ClassificationService:
     # -- shared steps -----------------------------------------------------------------------------
 
     @staticmethod
-    async def _readable(tx: Tx, scope: ReadScope, entity_id: str, field: str) -> Target:
+    async def _readable(tx: Tx, scope: ReadScope, entity_id: str, field: str) -> Found:
         """The live entity, if the caller's scope lets it read it; otherwise NOT_FOUND, the same answer
         as for an entity that does not exist (docs/ARCHITECTURE.md §4: errors never reveal a hidden entity)."""
         target = await classification_store.target(tx, entity_id)
-        if target is not None and not target.deleted and scope.can_see(target.type, target.classification_names, entity_id):
-            return target
-        raise NotFound(f"{field}: no entity with id {entity_id!r}", field=field)
+        return visible_or_missing(scope, target, not_found(field, entity_id), owner_rule=False)
 
     async def _classifiable(
         self, tx: Tx, principal: Principal, scope: ReadScope, entity_id: str
-    ) -> tuple[Target, Decision]:
+    ) -> tuple[Found, Decision]:
         target = await self._readable(tx, scope, entity_id, "entityId")
         return target, self._access.require_classify(principal, target.type, entity_id)
 

@@ -21,7 +21,7 @@ from ..domain.deployments import (
     check_environment_name,
     check_traffic_share,
 )
-from ..domain.entities import EntityType, check_id
+from ..domain.entities import EntityType, Found, check_id
 from ..domain.errors import BadInput, Conflict, NotFound
 from ..domain.lineage import LineageKind
 from ..domain.principals import Principal
@@ -35,7 +35,7 @@ from ..store import lineage as lineage_store
 from ..store import registry as registry_store
 from ..store.database import Database, Tx
 from . import propagation, references
-from .audit import ReadAudit, Seen
+from .audit import ReadAudit
 
 DEPLOYMENT, VERSION, MODEL = EntityType.DEPLOYMENT, EntityType.MODEL_VERSION, EntityType.MODEL
 
@@ -192,12 +192,12 @@ class DeploymentService:
             found = await self._db.read(work)
         except references.HiddenEntity as hidden:
             await self._reads.reads(
-                principal, "deployment", scope, resource_id=deployment_id, resource_type=DEPLOYMENT, hidden=[hidden.seen]
+                principal, "deployment", scope, resource_id=deployment_id, resource_type=DEPLOYMENT, hidden=[hidden.found]
             )
             raise
         await self._reads.reads(
             principal, "deployment", scope, resource_id=deployment_id, resource_type=DEPLOYMENT,
-            seen=[Seen(found.id, DEPLOYMENT, found.classification_names)],
+            seen=[found],
         )
         return found
 
@@ -229,8 +229,8 @@ class DeploymentService:
         ]
         await self._reads.reads(
             principal, "production", scope, resource_id=model_id, resource_type=MODEL,
-            seen=[Seen(live.deployment.id, DEPLOYMENT, d) for live, d, _ in shown]
-            + [Seen(live.version.id, VERSION, v) for live, _, v in shown],
+            seen=[Found(live.deployment.id, DEPLOYMENT, d) for live, d, _ in shown]
+            + [Found(live.version.id, VERSION, v) for live, _, v in shown],
             model=name, environment=environment,
         )
         return [live for live, _, _ in shown]

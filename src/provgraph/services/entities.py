@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..domain.entities import Entity, EntityType, check_id
-from ..domain.errors import LimitExceeded, NotFound
+from ..domain.errors import LimitExceeded
 from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
 from ..governance.access import READ, AccessControl, ReadScope
@@ -15,7 +15,8 @@ from ..store import entities as entity_store
 from ..store.database import Database, Tx
 from ..store.entities import InScope, MembersWanted
 from ..governance.audit import AuditLog
-from .audit import ReadAudit, Seen
+from .audit import ReadAudit
+from .references import not_found
 
 _WORD = re.compile(r"[^\W\d_]+")
 MAX_SEARCH_TEXT = 1024
@@ -72,7 +73,7 @@ class EntityService:
         """Like find, but a missing entity is NOT_FOUND."""
         entity = await self.find(principal, entity_id)
         if entity is None:
-            raise NotFound(f"id: no entity with id {entity_id!r}", field="id")
+            raise not_found("id", entity_id)
         return entity
 
     async def get_by_name(self, principal: Principal, entity_type: EntityType, qualified_name: str) -> Entity | None:
@@ -102,7 +103,7 @@ class EntityService:
     ) -> Entity | None:
         """The entity if live and visible, else None; the read (or its denial) is audited either way."""
         live = found if found is not None and not found.entity.deleted else None
-        about = Seen(live.entity.id, live.entity.type, live.classification_names) if live else None
+        about = live.found if live else None
         await self._audit.reads(
             principal,
             operation,
@@ -145,7 +146,7 @@ class EntityService:
             principal,
             "search",
             scope,
-            seen=[Seen(f.entity.id, f.entity.type, f.classification_names) for f in found],
+            seen=[f.found for f in found],
             total=total,
         )
         return Page(items=[f.entity for f in found], offset=offset, total=total)
@@ -171,8 +172,8 @@ class EntityService:
             principal,
             "container",
             scope,
-            seen=[Seen(c.entity.id, c.entity.type, c.classification_names) for c in containers if c.visible],
-            hidden=[Seen(c.entity.id, c.entity.type, c.classification_names) for c in containers if not c.visible],
+            seen=[c.found for c in containers if c.visible],
+            hidden=[c.found for c in containers if not c.visible],
         )
         return {member: loaded[f.entity.id] for member, f in found.items() if f.visible}
 
@@ -203,7 +204,7 @@ class EntityService:
             principal,
             "members",
             scope,
-            seen=[Seen(m.entity.id, m.entity.type, m.classification_names) for m in seen],
+            seen=[m.found for m in seen],
             containers=len({w.container_id for w in wanted}),
         )
         empty = (0, [])

@@ -23,6 +23,7 @@ from ..governance.audit import AuditLog, audit_record
 from ..store import entities as entity_store
 from ..store import policy_rules, principal_roles
 from ..store.database import Database, Tx
+from .references import not_found
 
 MANAGE = "manage"
 APPROVE = "approve"  # promotions of one model (services/registry.py checks `entity:<modelId>, approve`)
@@ -147,7 +148,7 @@ class GrantService:
         if change.entity_id is not None:
             found = (await entity_store.resolve_ids(tx, [change.entity_id])).get(change.entity_id)
             if found is None:
-                raise NotFound(f"entityId: no entity with id {change.entity_id!r}", field="entityId")
+                raise not_found("entityId", change.entity_id)
             if change.action == APPROVE and found.type is not EntityType.MODEL:
                 raise BadInput(
                     f"entityId: approve is granted on a MODEL (its promotions), not a {found.type.name}", field="entityId"

@@ -17,11 +17,12 @@ from ..domain.entities import (
     EntityInput,
     EntityRef,
     EntityType,
+    Found,
     ProcessInput,
     check_id,
     containment_kind,
 )
-from ..domain.errors import BadInput, LimitExceeded, NotFound
+from ..domain.errors import BadInput, LimitExceeded
 from ..domain.lineage import LineageEdge, LineageKind, lineage_kind
 from ..domain.principals import Principal
 from ..governance.access import READ, WRITE, AccessControl, AccessDenied, Decision, ReadScope
@@ -30,9 +31,9 @@ from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store import lineage as lineage_store
 from ..store.database import Database, Tx
-from ..store.entities import Resolved
 from . import propagation
 from .audit import HIDDEN_RULE
+from .references import not_found, visible_or_missing
 
 
 class IngestService:
@@ -77,9 +78,9 @@ class IngestService:
         scope = await self._access.scope(principal)
 
         async def work(tx: Tx) -> bool:
-            found = (await entity_store.resolve_ids(tx, [entity_id])).get(entity_id)
-            if found is None or not scope.can_see(found.type, found.classification_names, entity_id):
-                raise NotFound(f"id: no entity with id {entity_id!r}", field="id")  # hidden = missing
+            found = visible_or_missing(
+                scope, (await entity_store.resolve_ids(tx, [entity_id])).get(entity_id), not_found("id", entity_id), owner_rule=False
+            )
             decision = self._access.require_write(principal, found.type, found.owners, entity_id, operation="delete")
             await propagation.hold_lock(tx)
             deleted = await entity_store.soft_delete(tx, entity_id)
@@ -249,19 +250,17 @@ class IngestService:
         self,
         principal: Principal,
         scope: ReadScope,
-        found: dict[str, Resolved],
+        found: dict[str, Found],
         source: tuple[str, str],
         target: tuple[str, str],
         action: str,
-    ) -> tuple[Resolved, Resolved, AuditRecord]:
+    ) -> tuple[Found, Found, AuditRecord]:
         """Both ends, each (id, field), must exist in `found` and be visible to the caller (a hidden end
         is NOT_FOUND, exactly like a missing one). An edge belongs to its process end (or, without one,
         its target): the caller needs write on that end (its type, ownership or a grant) and read on the
         other's type. Returns the audit event for the change, against the owning end, to append last."""
         for entity_id, field in (source, target):
-            end = found.get(entity_id)
-            if end is None or not scope.can_see(end.type, end.classification_names, entity_id):
-                raise NotFound(f"{field}: no entity with id {entity_id!r}", field=field)
+            visible_or_missing(scope, found.get(entity_id), not_found(field, entity_id), owner_rule=False)
         source_end, target_end = found[source[0]], found[target[0]]
         owner, other = (source_end, target_end) if source_end.type in FLOW_TYPES else (target_end, source_end)
         decision = self._access.require_write(principal, owner.type, owner.owners, owner.id, operation=action)
@@ -293,7 +292,7 @@ class IngestService:
         return decisions
 
     @staticmethod
-    def _require_visible(principal: Principal, scope: ReadScope, found: Resolved) -> None:
+    def _require_visible(principal: Principal, scope: ReadScope, found: Found) -> None:
         """Writing or referencing an existing entity by name needs read access to it: otherwise the
         answer (the entity, its classifications) would reveal what the caller may not see."""
         if not scope.can_see(found.type, found.classification_names, found.id):
@@ -314,19 +313,17 @@ class IngestService:
         scope: ReadScope,
         events: list[AuditRecord],
         batch: set[tuple[EntityType, str]] = frozenset(),
-    ) -> dict[EntityRef, Resolved]:
+    ) -> dict[EntityRef, Found]:
         """Finds every referenced entity with one query per kind of reference. Unknown ids are
         NOT_FOUND; unknown names are created (the caller needs write on their type, and gets their
         audit events in `events` to append last) unless the batch being upserted creates them anyway."""
         by_id = [ref for _, ref in refs if ref.id is not None]
         found_ids = await entity_store.resolve_ids(tx, list({ref.id for ref in by_id})) if by_id else {}
-        resolved: dict[EntityRef, Resolved] = {}
+        resolved: dict[EntityRef, Found] = {}
         for field, ref in refs:
             if ref.id is not None:
                 hit = found_ids.get(ref.id)
-                if hit is None or not scope.can_see(hit.type, hit.classification_names, hit.id):  # hidden = missing
-                    raise NotFound(f"{field}.id: no entity with id {ref.id!r}", field=f"{field}.id")
-                resolved[ref] = found_ids[ref.id]
+                resolved[ref] = visible_or_missing(scope, hit, not_found(f"{field}.id", ref.id), owner_rule=False)
 
         names: dict[EntityType, set[str]] = defaultdict(set)
         for _, ref in refs:
@@ -340,7 +337,7 @@ class IngestService:
                 created = await entity_store.upsert(
                     tx, entity_type, [EntityInput(type=entity_type, qualified_name=n) for n in missing]
                 )
-                found.update({n: Resolved(e.id, entity_type, tuple(e.owners)) for n, e in created.items()})
+                found.update({n: Found(e.id, entity_type, owners=tuple(e.owners)) for n, e in created.items()})
                 events += [
                     audit_record(principal, WRITE, decision, e.id, entity_type.label, operation="created by reference")
                     for e in created.values()
@@ -372,7 +369,7 @@ class IngestService:
         tx: Tx,
         items: list[EntityInput],
         stored: dict[tuple[EntityType, str], Entity],
-        resolved: dict[EntityRef, Resolved],
+        resolved: dict[EntityRef, Found],
     ) -> None:
         rows = []
         for index, item in enumerate(items):

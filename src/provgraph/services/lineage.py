@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..domain.entities import Entity, EntityType, check_id
+from ..domain.entities import Entity, EntityType, Found, check_id
 from ..domain.errors import NotFound
 from ..domain.lineage import (
     IMPACT_DEPTH,
@@ -42,19 +42,20 @@ from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store import traversal as traversal_store
 from ..store.database import Database, Tx
-from ..store.traversal import Reached, Root
+from ..store.traversal import Root
 from ..governance.audit import AuditLog
-from .audit import ReadAudit, Seen
+from .audit import ReadAudit
+from .references import not_found
 
 BRIDGE = "HAS_FEATURE"  # the edge a Feature root's lineage takes to its container (the dataset level)
 
 
 @dataclass(frozen=True)
-class _Found:
+class _Traversed:
     """A traversal's answer before it is shown to the caller."""
 
-    root: Reached
-    nodes: list[Reached]
+    root: Found
+    nodes: list[Found]
     edges: list[GraphEdge]
     truncated: bool
 
@@ -89,7 +90,7 @@ class LineageService:
         # needs; with a type filter the search may visit up to MAX_NODES so the filtered answer can fill.
         visit = limit + 1 if wanted is None else MAX_NODES + 1
 
-        async def work(tx: Tx) -> tuple[ReadScope, _Found | Root | None]:
+        async def work(tx: Tx) -> tuple[ReadScope, _Traversed | Root | None]:
             scope = await self._access.scope(principal, tx)
             root = await traversal_store.root(tx, entity_id, as_of)
             if not self._readable(scope, root):
@@ -101,10 +102,10 @@ class LineageService:
             edges = await traversal_store.edges_among(tx, [entity_id, *(n.id for n in nodes)], as_of)
             if found.container is not None and found.container.id in {n.id for n in nodes}:
                 edges.append(GraphEdge(source=found.container.id, target=entity_id, type=BRIDGE))
-            return scope, _Found(root.entity, nodes, edges, truncated)
+            return scope, _Traversed(root.entity, nodes, edges, truncated)
 
         scope, found = await self._db.read(work)
-        if not isinstance(found, _Found):
+        if not isinstance(found, _Traversed):
             if found is not None and as_of is not None and self._readable(scope, Root(found.entity, True)):
                 # The caller may see it, so saying when it did not exist reveals nothing.
                 raise NotFound(f"asOf: entity {entity_id!r} did not exist at {as_of.isoformat()}", field="asOf")
@@ -125,7 +126,7 @@ class LineageService:
         check_id(to_id, "toId")
         check_depth(max_depth, "maxDepth")
 
-        async def work(tx: Tx) -> tuple[ReadScope, tuple[str, Root | None] | list[Reached] | None]:
+        async def work(tx: Tx) -> tuple[ReadScope, tuple[str, Root | None] | list[Found] | None]:
             scope = await self._access.scope(principal, tx)
             ends = {}
             for field, entity_id in (("fromId", from_id), ("toId", to_id)):
@@ -154,7 +155,7 @@ class LineageService:
         check_id(entity_id)
         check_depth(depth)
 
-        async def work(tx: Tx) -> tuple[ReadScope, _Found | Root | None]:
+        async def work(tx: Tx) -> tuple[ReadScope, _Traversed | Root | None]:
             scope = await self._access.scope(principal, tx)
             root = await traversal_store.root(tx, entity_id, None)
             if not self._readable(scope, root):
@@ -162,10 +163,10 @@ class LineageService:
             downstream = LineageDirection.DOWNSTREAM
             found = await traversal_store.traverse(tx, entity_id, downstream, depth, MAX_NODES + 1, None)
             truncated = not found.complete or len(found.nodes) > MAX_NODES
-            return scope, _Found(root.entity, found.nodes[:MAX_NODES], [], truncated)
+            return scope, _Traversed(root.entity, found.nodes[:MAX_NODES], [], truncated)
 
         scope, found = await self._db.read(work)
-        if not isinstance(found, _Found):
+        if not isinstance(found, _Traversed):
             await self._not_found(principal, scope, "impact", entity_id, found)
         shown = _Shown(scope, [found.root, *found.nodes])
         await self._audit_answer(principal, scope, "impact", shown, depth=depth)
@@ -217,7 +218,7 @@ class LineageService:
         field: str = "id",
     ) -> None:
         """Missing, absent at that time, or hidden: one answer for all three (audited, then raised)."""
-        hidden = [_seen(root.entity)] if root is not None and root.present else []
+        hidden = [root.entity] if root is not None and root.present else []
         await self._audit.reads(
             principal,
             operation,
@@ -227,7 +228,7 @@ class LineageService:
             hidden=hidden,
             found=False,
         )
-        raise NotFound(f"{field}: no entity with id {entity_id!r}", field=field)
+        raise not_found(field, entity_id)
 
     async def _audit_answer(
         self, principal: Principal, scope: ReadScope, operation: str, shown: "_Shown", **details: object
@@ -239,8 +240,8 @@ class LineageService:
             scope,
             resource_id=details.pop("resource_id", None) or (root.id if root else None),
             resource_type=root.type if root else None,
-            seen=[_seen(e) for e in shown.seen],
-            hidden=[_seen(e) for e in shown.hidden],
+            seen=shown.seen,
+            hidden=shown.hidden,
             **details,
         )
 
@@ -248,10 +249,10 @@ class LineageService:
 class _Shown:
     """Entities as one caller may see them: the visible with their ids, the rest restricted-N."""
 
-    def __init__(self, scope: ReadScope, entities: list[Reached]) -> None:
+    def __init__(self, scope: ReadScope, entities: list[Found]) -> None:
         self.entities = entities
-        self.seen: list[Reached] = []
-        self.hidden: list[Reached] = []
+        self.seen: list[Found] = []
+        self.hidden: list[Found] = []
         self.ids: dict[str, str] = {}
         self.nodes: list[LineageNode] = []
         opaque = (f"{RESTRICTED_PREFIX}{n}" for n in itertools.count(1))
@@ -273,10 +274,6 @@ class _Shown:
 
     def edge(self, edge: GraphEdge) -> GraphEdge:
         return edge.model_copy(update={"source": self.ids[edge.source], "target": self.ids[edge.target]})
-
-
-def _seen(entity: Reached) -> Seen:
-    return Seen(entity.id, entity.type, entity.classification_names)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from ..domain.entities import MAX_QUALIFIED_NAME, EntityInput, EntityRef, EntityType, check_id
+from ..domain.entities import MAX_QUALIFIED_NAME, EntityInput, EntityRef, EntityType, Found, check_id
 from ..domain.errors import BadInput, NotFound
 from ..domain.principals import Principal
 from ..domain.validation import parse
@@ -21,15 +20,6 @@ from ..governance.access import READ, WRITE, AccessControl, ReadScope
 from ..governance.audit import audit_record
 from ..store import entities as entity_store
 from ..store.database import Tx
-from .audit import Seen
-
-
-@dataclass(frozen=True)
-class Found:
-    id: str
-    type: EntityType
-    owners: tuple[str, ...]
-    classification_names: tuple[str, ...] = ()
 
 
 def check_qualified_name(value: str, field: str) -> str:
@@ -49,7 +39,21 @@ def entity_input(entity_type: EntityType, qualified_name: str, **fields: Any) ->
 
 
 def not_found(field: str, entity_id: str, what: str = "entity") -> NotFound:
+    """The one answer for an id that names nothing the caller may see, missing and hidden alike."""
     return NotFound(f"{field}: no {what} with id {entity_id!r}", field=field)
+
+
+def visible_or_missing(scope: ReadScope, found: Found | None, missing: NotFound, *, owner_rule: bool = True) -> Found:
+    """The one place where "hidden" becomes "missing" (docs/ARCHITECTURE.md §4, No leaks): `found` when
+    it exists, is live and the scope may see it; otherwise `missing` is raised, as a HiddenEntity (the
+    same NOT_FOUND, carrying the entity so the service can audit the denial) when the entity exists.
+    `owner_rule=False` for writes that have never let an owner act on what it is not cleared to see
+    (deleting, linking, classifying): only direct reads apply governance/access.py's owner rule."""
+    if found is None or found.deleted:
+        raise missing
+    if not scope.can_see(found.type, found.classification_names, found.id, found.owners if owner_rule else ()):
+        raise HiddenEntity(missing.message, found, **missing.details)
+    return found
 
 
 async def visible(tx: Tx, scope: ReadScope, ids: Iterable[str]) -> dict[str, Found]:
@@ -57,12 +61,8 @@ async def visible(tx: Tx, scope: ReadScope, ids: Iterable[str]) -> dict[str, Fou
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    found = {}
-    for r in await tx.records("entity_visibility", ids=wanted):
-        entity_type = EntityType.from_label(r["type"])
-        if scope.can_see(entity_type, r["classificationNames"], r["id"], r["owners"]):
-            found[r["id"]] = Found(r["id"], entity_type, tuple(r["owners"] or ()), tuple(r["classificationNames"]))
-    return found
+    live = await entity_store.resolve_ids(tx, wanted)
+    return {i: f for i, f in live.items() if scope.can_see(f.type, f.classification_names, f.id, f.owners)}
 
 
 class HiddenEntity(NotFound):
@@ -72,28 +72,13 @@ class HiddenEntity(NotFound):
         super().__init__(message, **details)
         self.found = found
 
-    @property
-    def seen(self) -> Seen:
-        return Seen(self.found.id, self.found.type, self.found.classification_names)
-
-
-def seen(found: Found, scope: ReadScope) -> Seen:
-    """What the read audit records about a visible entity (owned: read under the owner rule)."""
-    return Seen(found.id, found.type, found.classification_names, scope.owns(found.owners))
-
 
 async def one(tx: Tx, scope: ReadScope, entity_id: str, entity_type: EntityType, field: str) -> Found:
     """The visible, live entity with this id, which must be of this type."""
     check_id(entity_id, field)
     what = entity_type.name.lower().replace("_", " ")
-    record = await tx.single("entity_visibility", ids=[entity_id])
-    if record is None:
-        raise not_found(field, entity_id, what)
-    found = Found(
-        record["id"], EntityType.from_label(record["type"]), tuple(record["owners"] or ()), tuple(record["classificationNames"])
-    )
-    if not scope.can_see(found.type, found.classification_names, found.id, found.owners):
-        raise HiddenEntity(not_found(field, entity_id, what).message, found, field=field)
+    found = (await entity_store.resolve_ids(tx, [entity_id])).get(entity_id)
+    visible_or_missing(scope, found, not_found(field, entity_id, what))
     if found.type is not entity_type:
         raise BadInput(f"{field}: {entity_id!r} is a {found.type.name}, not a {entity_type.name}", field=field)
     return found
@@ -135,15 +120,16 @@ async def resolve_refs(
                 for e in created.values()
             ]
         by_name.update({(entity_type, n): r.id for n, r in stored.items() if n not in missing})
-    seen = await visible(tx, scope, ids + list(by_name.values()))
+    live = await entity_store.resolve_ids(tx, sorted(set(ids + list(by_name.values()))))
     result = []
     for field, ref in refs:
         entity_id = ref.id if ref.id is not None else by_name[(ref.type, ref.qualified_name)]
-        found = seen.get(entity_id)
-        if found is None:
-            if ref.id is not None:
-                raise not_found(f"{field}.id", entity_id)
-            raise NotFound(f"{field}: no {ref.type.name} named {ref.qualified_name!r}", field=field)
+        absent = (
+            not_found(f"{field}.id", entity_id)
+            if ref.id is not None
+            else NotFound(f"{field}: no {ref.type.name} named {ref.qualified_name!r}", field=field)
+        )
+        found = visible_or_missing(scope, live.get(entity_id), absent)
         if found.type not in allowed:
             raise BadInput(f"{field}: a {found.type.name} cannot be {role}", field=field)
         access.require_type(principal, READ, found.type)

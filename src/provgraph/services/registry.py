@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ..domain.entities import EntityInput, EntityType, check_id, default_name
+from ..domain.entities import EntityInput, EntityType, Found, check_id, default_name
 from ..domain.errors import AlreadyExists, BadInput, Conflict, NotFound
 from ..domain.lineage import LineageKind
 from ..domain.pages import Page, check_page_size, decode_cursor
@@ -39,7 +39,7 @@ from ..store import lineage as lineage_store
 from ..store import registry as registry_store
 from ..store.database import Database, Tx
 from . import propagation, references
-from .audit import ReadAudit, Seen
+from .audit import ReadAudit
 
 MODEL, VERSION, RUN = EntityType.MODEL, EntityType.MODEL_VERSION, EntityType.RUN
 APPROVE = "approve"
@@ -234,7 +234,7 @@ class RegistryService:
         page = await self._db.read(work)
         await self._reads.reads(
             principal, "search-models", scope, resource_type=MODEL,
-            seen=[Seen(m.id, MODEL, m.classification_names, scope.owns(m.entity.owners)) for m in page.items],
+            seen=[Found.of(m.entity, m.classification_names) for m in page.items],
         )
         return page
 
@@ -357,12 +357,12 @@ class RegistryService:
             version = await self._db.read(work)
         except references.HiddenEntity as hidden:
             await self._reads.reads(
-                principal, "model-version", scope, resource_id=version_id, resource_type=VERSION, hidden=[hidden.seen]
+                principal, "model-version", scope, resource_id=version_id, resource_type=VERSION, hidden=[hidden.found]
             )
             raise
         await self._reads.reads(
             principal, "model-version", scope, resource_id=version_id, resource_type=VERSION,
-            seen=[Seen(version.id, VERSION, version.classification_names)],
+            seen=[Found(version.id, VERSION, version.classification_names)],
         )
         return version
 

@@ -59,6 +59,7 @@ from ..store import reports as report_store
 from ..store import runs as run_store
 from ..store.database import Database, Tx
 from .lineage import LineageService, as_utc
+from .references import not_found
 
 REPORT = "report"
 SOURCE_TYPES = frozenset(
@@ -99,7 +100,7 @@ class ReportService:
         visible_ids = [n.id for n in [*up.nodes, *down.nodes] if not n.restricted]
         entities = await self._lineage.entities(principal, visible_ids)
         if entity_id not in entities:  # deleted or hidden between the two reads
-            raise NotFound(f"id: no entity with id {entity_id!r}", field="id")
+            raise not_found("id", entity_id)
         audit_allowed = self._access.decide(principal, READ, "audit").allowed
         watched = sorted(
             {entity_id}

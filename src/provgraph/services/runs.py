@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..domain.audit import AuditRecord
-from ..domain.entities import DATA_TYPES, EntityInput, EntityRef, EntityType, check_id
+from ..domain.entities import DATA_TYPES, EntityInput, EntityRef, EntityType, Found, check_id
 from ..domain.errors import AlreadyExists, BadInput, Conflict, LimitExceeded, NotFound
 from ..domain.lineage import LineageKind
 from ..domain.metrics import MAX_POINTS_READ, MetricAggregate, MetricPoint, MetricSummary, check_metric_name, parse_batches
@@ -55,7 +55,7 @@ from ..store import metrics as metric_store
 from ..store import runs as run_store
 from ..store.database import Database, Tx
 from . import propagation, references
-from .audit import ReadAudit, Seen
+from .audit import ReadAudit
 
 RUN = EntityType.RUN
 MAX_REFS = 1_000
@@ -351,7 +351,7 @@ class RunService:
             return Page(items=[runs[i] for i in ids if i in runs], offset=query.offset, total=total)
 
         page = await self._db.read(work)
-        await self._reads.reads(principal, "search-runs", scope, resource_type=RUN, seen=[_seen(r, scope) for r in page.items])
+        await self._reads.reads(principal, "search-runs", scope, resource_type=RUN, seen=[_seen(r) for r in page.items])
         return page
 
     async def dataset_inputs(self, principal: Principal, run: Run) -> list[dict[str, Any]]:
@@ -374,9 +374,9 @@ class RunService:
         try:
             run = await self._db.read(work)
         except references.HiddenEntity as hidden:
-            await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, hidden=[hidden.seen])
+            await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, hidden=[hidden.found])
             raise
-        await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, seen=[_seen(run, scope)])
+        await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, seen=[_seen(run)])
         return run
 
     async def find(self, principal: Principal, run_id: str) -> Run | None:
@@ -428,7 +428,7 @@ class RunService:
         page = await self._db.read(work)
         await self._reads.reads(
             principal, "runs", scope, resource_id=experiment_id, resource_type=EntityType.EXPERIMENT,
-            seen=[_seen(r, scope) for r in page.items],
+            seen=[_seen(r) for r in page.items],
         )
         return page
 
@@ -456,7 +456,7 @@ class RunService:
             return [found[i] for i in ids]
 
         runs = await self._db.read(work)
-        await self._reads.reads(principal, "compare-runs", scope, resource_type=RUN, seen=[_seen(r, scope) for r in runs])
+        await self._reads.reads(principal, "compare-runs", scope, resource_type=RUN, seen=[_seen(r) for r in runs])
         param_names = sorted({p.name for r in runs for p in r.params})
         metric_names = metrics or sorted({m.name for r in runs for m in r.metrics})
         params = [(name, [next((p.value for p in r.params if p.name == name), None) for r in runs]) for name in param_names]
@@ -567,8 +567,8 @@ class RunService:
         await self._log.append(tx, [*created, audit_record(principal, action, decision, run_id, RUN.label, **details)])
 
 
-def _seen(run: Run, scope: ReadScope) -> Seen:
-    return Seen(run.id, RUN, run.classification_names, scope.owns(run.entity.owners))
+def _seen(run: Run) -> Found:
+    return Found.of(run.entity, run.classification_names)
 
 
 

@@ -12,22 +12,12 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..domain.classifications import ClassificationAssignment, ClassificationDef
-from ..domain.entities import Entity, EntityType
+from ..domain.entities import Entity, Found
 from ..domain.lineage import LINEAGE_REL_TYPES
 from .database import Tx
-from .entities import canonical_json
+from .entities import canonical_json, found_from_record
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Target:
-    """An entity about to be classified, with what the read decision needs."""
-
-    id: str
-    type: EntityType
-    classification_names: tuple[str, ...]
-    deleted: bool
 
 
 @dataclass(frozen=True)
@@ -91,13 +81,10 @@ async def restricted_names(tx: Tx) -> frozenset[str]:
     return frozenset(d.name for d in await definitions(tx) if d.restricted)
 
 
-async def target(tx: Tx, entity_id: str) -> Target | None:
+async def target(tx: Tx, entity_id: str) -> Found | None:
+    """The entity to classify, live or deleted."""
     record = await tx.single("classification_target", id=entity_id)
-    if record is None:
-        return None
-    return Target(
-        record["id"], EntityType.from_label(record["type"]), tuple(record["classificationNames"]), record["deleted"]
-    )
+    return None if record is None else found_from_record(record)
 
 
 def assignment_key(source_id: str, name: str) -> str:

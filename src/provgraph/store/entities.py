@@ -8,20 +8,9 @@ from typing import Any
 
 from neo4j.exceptions import ClientError
 
-from ..domain.entities import Entity, EntityInput, EntityType, default_name, new_entity_id
+from ..domain.entities import Entity, EntityInput, EntityType, Found, default_name, new_entity_id
 from ..domain.errors import BadInput
 from .database import Tx
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """An existing entity found by a reference."""
-
-    id: str
-    type: EntityType
-    owners: tuple[str, ...]
-    deleted: bool = False
-    classification_names: tuple[str, ...] = ()  # what ReadScope.can_see needs to decide visibility
 
 
 def canonical_json(value: dict[str, Any]) -> str:
@@ -64,24 +53,28 @@ async def upsert(tx: Tx, entity_type: EntityType, items: list[EntityInput]) -> d
     return {r["qualifiedName"]: entity_from_record(r["entity"]) for r in records}
 
 
-async def resolve_ids(tx: Tx, ids: list[str]) -> dict[str, Resolved]:
-    records = await tx.records("resolve_ids", ids=ids)
-    return {
-        r["id"]: Resolved(
-            r["id"], EntityType.from_label(r["type"]), tuple(r["owners"] or ()), False, tuple(r["classificationNames"])
-        )
-        for r in records
-    }
+def found_from_record(record: dict[str, Any], entity_type: EntityType | None = None, distance: int | None = None) -> Found:
+    """A Found from a record with id, type (a label; or `entity_type` when the query is of one type),
+    classificationNames and, where the query returns them, owners, deleted and distance."""
+    return Found(
+        id=record["id"],
+        type=entity_type or EntityType.from_label(record["type"]),
+        classification_names=tuple(record.get("classificationNames") or ()),
+        owners=tuple(record.get("owners") or ()),
+        deleted=bool(record.get("deleted", False)),
+        distance=record.get("distance", 0) if distance is None else distance,
+    )
 
 
-async def resolve_names(tx: Tx, entity_type: EntityType, names: list[str]) -> dict[str, Resolved]:
+async def resolve_ids(tx: Tx, ids: list[str]) -> dict[str, Found]:
+    """The live entities among these ids."""
+    return {r["id"]: found_from_record(r) for r in await tx.records("resolve_ids", ids=ids)}
+
+
+async def resolve_names(tx: Tx, entity_type: EntityType, names: list[str]) -> dict[str, Found]:
+    """The entities of this type with these qualified names, live or deleted, by name."""
     records = await tx.records("resolve_names", entity_type, names=names)
-    return {
-        r["qualifiedName"]: Resolved(
-            r["id"], entity_type, tuple(r["owners"] or ()), r["deleted"], tuple(r["classificationNames"])
-        )
-        for r in records
-    }
+    return {r["qualifiedName"]: found_from_record(r, entity_type) for r in records}
 
 
 async def set_containers(tx: Tx, rows: list[dict[str, str]]) -> None:
@@ -112,6 +105,10 @@ class InScope:
     entity: Entity
     classification_names: tuple[str, ...]
     visible: bool = True
+
+    @property
+    def found(self) -> Found:
+        return Found.of(self.entity, self.classification_names)
 
 
 def _in_scope(record: dict[str, Any]) -> InScope:

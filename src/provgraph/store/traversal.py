@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from ..domain.entities import EntityType
+from ..domain.entities import Found
 from ..domain.lineage import GraphEdge, LineageDirection, LineageKind
 from .database import Tx
+from .entities import found_from_record
 
 # The ways each direction searches (a closed choice: the query compares them to its own literals).
 _WAYS = {
@@ -23,19 +23,8 @@ _WAYS = {
 
 
 @dataclass(frozen=True)
-class Reached:
-    """An entity a traversal reached, with what visibility and impact need."""
-
-    id: str
-    type: EntityType
-    classification_names: tuple[str, ...]
-    owners: tuple[str, ...] = ()
-    distance: int = 0
-
-
-@dataclass(frozen=True)
 class Root:
-    entity: Reached
+    entity: Found
     present: bool  # existed at asOf (is live now, without asOf)
 
 
@@ -44,24 +33,14 @@ class Traversal:
     """What one traversal found: every node within depth (root excluded) at its shortest distance,
     nearest first, and whether that is all of them (False when the visit limit cut some)."""
 
-    nodes: list[Reached]
+    nodes: list[Found]
     complete: bool
-    container: Reached | None = None  # a Feature root's container, when it is among the nodes
-
-
-def _reached(record: dict[str, Any], distance: int | None = None) -> Reached:
-    return Reached(
-        id=record["id"],
-        type=EntityType.from_label(record["type"]),
-        classification_names=tuple(record.get("classificationNames") or ()),
-        owners=tuple(record.get("owners") or ()),
-        distance=record.get("distance", 0) if distance is None else distance,
-    )
+    container: Found | None = None  # a Feature root's container, when it is among the nodes
 
 
 async def root(tx: Tx, entity_id: str, as_of: datetime | None) -> Root | None:
     record = await tx.single("lineage_root", id=entity_id, asOf=as_of)
-    return Root(_reached(record, 0), bool(record["present"])) if record else None
+    return Root(found_from_record(record, distance=0), bool(record["present"])) if record else None
 
 
 async def traverse(
@@ -74,11 +53,11 @@ async def traverse(
     rows = await tx.records(
         "lineage_traversal", id=root_id, directions=_WAYS[direction], depth=depth, visit=visit, asOf=as_of
     )
-    nearest: dict[str, Reached] = {}
+    nearest: dict[str, Found] = {}
     complete = True
     container = None
 
-    def keep(node: Reached) -> None:
+    def keep(node: Found) -> None:
         if node.id != root_id and (node.id not in nearest or node.distance < nearest[node.id].distance):
             nearest[node.id] = node
 
@@ -88,10 +67,10 @@ async def traverse(
         if row["visited"] >= visit and row["farthest"] + offset <= depth:
             complete = False
         if offset == 1:  # the start is a Feature root's container, one hop away
-            container = _reached(row["start"], 1)
+            container = found_from_record(row["start"], distance=1)
             keep(container)
         for node in row["nodes"]:
-            keep(_reached(node))
+            keep(found_from_record(node))
     nodes = sorted(nearest.values(), key=lambda n: (n.distance, n.id))
     return Traversal(nodes=nodes, complete=complete, container=container)
 
@@ -107,9 +86,9 @@ async def edges_among(tx: Tx, ids: list[str], as_of: datetime | None) -> list[Gr
     ]
 
 
-async def shortest_path(tx: Tx, from_id: str, to_id: str) -> list[Reached] | None:
+async def shortest_path(tx: Tx, from_id: str, to_id: str) -> list[Found] | None:
     """The nodes of one shortest live downstream path from one entity to another (ids differ)."""
     record = await tx.single("lineage_shortest_path", fromId=from_id, toId=to_id)
     if record is None:
         return None
-    return [_reached(node, i) for i, node in enumerate(record["path"])]
+    return [found_from_record(node, distance=i) for i, node in enumerate(record["path"])]
