@@ -29,7 +29,7 @@ from ..store import lineage as lineage_store
 from ..store import runs as run_store
 from ..store.database import Database, Tx
 from . import propagation, references
-from .audit import ReadAudit
+from .audit import ReadAudit, audits_denials
 from .runs import RunService
 
 ARTIFACT, RUN = EntityType.ARTIFACT, EntityType.RUN
@@ -53,12 +53,13 @@ def new_model_id() -> str:
     return f"m-{uuid.uuid4().hex}"
 
 
+@audits_denials
 class ArtifactService:
-    def __init__(self, db: Database, access: AccessControl, runs: RunService, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, runs: RunService, log: AuditLog) -> None:
         self._db = db
         self._access = access
         self._runs = runs
-        self._log = log or AuditLog(db)
+        self._log = log
         self._reads = ReadAudit(self._log, access)
 
     # -- logged models ------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 - `ReadAudit.reads` records one event per read request (unrestricted metadata is audited per request,
   not per entity, so a 1,000-node lineage answer costs one event), one event per restricted entity the
   answer revealed, and one denial per hidden entity the request asked for or met.
-- `record_denials` wraps a service so every AccessDenied it raises is written to the log (in a
-  transaction of its own: the denied work never commits) before it reaches the caller.
+- `@audits_denials` on a service class: every AccessDenied its public methods raise is written to the
+  log (in a transaction of its own: the denied work never commits) before it reaches the caller.
 - `AuditService.events` is the `auditEvents` query: admin and governance-reviewer only. It sequences
   the backlog first, so it lists every event durable before it was asked.
 """
@@ -15,7 +15,7 @@ import base64
 import binascii
 import functools
 import inspect
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -140,32 +140,48 @@ def _grouped_records(
     return records
 
 
+def audits_denials(cls: type[S]) -> type[S]:
+    """Class decorator of a service: every AccessDenied one of its public async methods raises is
+    written to the service's audit log (`self._log`, in a transaction of its own: the denied work never
+    commits) before it reaches the caller. A denial is recorded once, however many audited methods it
+    passes through (`AccessDenied.audited`)."""
+    for name, method in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.iscoroutinefunction(method):
+            setattr(cls, name, _recording_denials(method))
+    return cls
+
+
+def _recording_denials(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(method)
+    async def audited(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except AccessDenied as denied:
+            if not denied.audited:
+                denied.audited = True
+                await self._log.record([denial_record(denied)])
+            raise
+
+    return audited
+
+
 def record_denials(service: S, log: AuditLog) -> S:
-    """The service, with every AccessDenied raised by its async methods written to the audit log first."""
+    """The service, with every AccessDenied raised by its async methods written to the audit log first:
+    for the services that do not carry `@audits_denials` yet (principals, OpenLineage: their own
+    branches add it)."""
     return _DenialRecorder(service, log)  # type: ignore[return-value]
 
 
 class _DenialRecorder:
     def __init__(self, service: object, log: AuditLog) -> None:
+        assert getattr(service, "_log", None) is log, "a service records its denials in its own log"
         self._service = service
-        self._log = log
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._service, name)
         if not inspect.iscoroutinefunction(attribute):
             return attribute
-
-        @functools.wraps(attribute)
-        async def audited(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return await attribute(*args, **kwargs)
-            except AccessDenied as denied:
-                if not denied.audited:
-                    denied.audited = True
-                    await self._log.record([denial_record(denied)])
-                raise
-
-        return audited
+        return functools.partial(_recording_denials(attribute.__func__), self._service)
 
 
 # -- the auditEvents query ----------------------------------------------------------------------------
@@ -195,14 +211,13 @@ class AuditVerification:
     anchors: AnchorCheck | None  # None: no anchors to hold the chain to
 
 
+@audits_denials
 class AuditService:
-    def __init__(
-        self, db: Database, access: AccessControl, log: AuditLog | None = None, sequencer: AuditSequencer | None = None
-    ) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog, sequencer: AuditSequencer) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
-        self._sequencer = sequencer or AuditSequencer(db)
+        self._log = log
+        self._sequencer = sequencer
 
     async def verify_unchecked(
         self, sequence: bool = True, anchor_key: str | None = None, anchors: list[Anchor] | None = None

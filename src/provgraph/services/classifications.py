@@ -31,15 +31,17 @@ from ..store.classifications import BlockedEdge, DirectAssignment
 from ..store.database import Database, Tx
 from . import propagation
 from .references import not_found, visible_or_missing
+from .audit import audits_denials
 
 DEFINE = "define"
 
 
+@audits_denials
 class ClassificationService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
+        self._log = log
 
     async def seed_builtins(self) -> None:
         """PII, SENSITIVE (restricted), CONFIDENTIAL and EXPIRES_ON exist in every store."""

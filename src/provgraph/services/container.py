@@ -31,6 +31,7 @@ from .principals import PrincipalService
 from .registry import RegistryService
 from .runs import RunService
 from .sessions import SessionService
+from .webhooks import WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -80,27 +81,30 @@ class Services:
         )
         session_lifetime = SessionLifetime.of_seconds(settings.session_ttl_seconds, settings.session_idle_seconds)
         runs = RunService(db, access, log)
-        # record_denials: every FORBIDDEN a service raises is written to the audit log on its way out.
+        lineage = LineageService(db, access, log)
+        # Every service but sessions audits its denials: the decorated classes themselves
+        # (services/audit.py, @audits_denials); principals and OpenLineage through record_denials until
+        # their classes carry the decorator too.
         return cls(
             db=db,
             access=access,
             log=log,
             sequencer=sequencer,
-            entities=record_denials(EntityService(db, access, log), log),
-            ingest=record_denials(IngestService(db, access, log), log),
-            lineage=record_denials(LineageService(db, access, log), log),
+            entities=EntityService(db, access, log),
+            ingest=IngestService(db, access, log),
+            lineage=lineage,
             openlineage=record_denials(OpenLineageService(db, access, log), log),
             principals=record_denials(principals, log),
             sessions=SessionService(db, access, principals, log, session_lifetime),
-            grants=record_denials(GrantService(db, access, log), log),
-            audit=record_denials(AuditService(db, access, log, sequencer), log),
-            classifications=record_denials(ClassificationService(db, access, log), log),
-            runs=record_denials(runs, log),
-            artifacts=record_denials(ArtifactService(db, access, runs, log), log),
-            registry=record_denials(RegistryService(db, access, log), log),
-            deployments=record_denials(DeploymentService(db, access, log), log),
-            monitoring=record_denials(MonitoringService(db, access, log), log),
-            reports=record_denials(ReportService(db, access, LineageService(db, access, log), log), log),
+            grants=GrantService(db, access, log),
+            audit=AuditService(db, access, log, sequencer),
+            classifications=ClassificationService(db, access, log),
+            runs=runs,
+            artifacts=ArtifactService(db, access, runs, log),
+            registry=RegistryService(db, access, log),
+            deployments=DeploymentService(db, access, log),
+            monitoring=MonitoringService(db, access, log, WebhookDelivery(db)),
+            reports=ReportService(db, access, lineage, log),
         )
 
     async def prepare(self) -> None:

@@ -35,16 +35,17 @@ from ..store import lineage as lineage_store
 from ..store import registry as registry_store
 from ..store.database import Database, Tx
 from . import propagation, references
-from .audit import ReadAudit
+from .audit import ReadAudit, audits_denials
 
 DEPLOYMENT, VERSION, MODEL = EntityType.DEPLOYMENT, EntityType.MODEL_VERSION, EntityType.MODEL
 
 
+@audits_denials
 class DeploymentService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
+        self._log = log
         self._reads = ReadAudit(self._log, access)
 
     async def deploy(

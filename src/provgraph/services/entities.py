@@ -15,7 +15,7 @@ from ..store import entities as entity_store
 from ..store.database import Database, Tx
 from ..store.entities import InScope, MembersWanted
 from ..governance.audit import AuditLog
-from .audit import ReadAudit
+from .audit import ReadAudit, audits_denials
 from .references import not_found
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -53,11 +53,13 @@ def alias_query(qualified_name: str) -> str | None:
     return " AND ".join(f"aliases:{word}" for word in words) if words else None
 
 
+@audits_denials
 class EntityService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._audit = ReadAudit(log or AuditLog(db), access)
+        self._log = log
+        self._audit = ReadAudit(log, access)
 
     async def find(self, principal: Principal, entity_id: str) -> Entity | None:
         """The live entity with this id, or None: also when the caller may not see it, so a hidden

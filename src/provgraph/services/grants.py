@@ -24,6 +24,7 @@ from ..store import entities as entity_store
 from ..store import policy_rules, principal_roles
 from ..store.database import Database, Tx
 from .references import not_found
+from .audit import audits_denials
 
 MANAGE = "manage"
 APPROVE = "approve"  # promotions of one model (services/registry.py checks `entity:<modelId>, approve`)
@@ -84,11 +85,12 @@ def parse_change(principal: str, action: str, entity_id: str | None, classificat
     return GrantChange(principal, action, classification=classification)
 
 
+@audits_denials
 class GrantService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
+        self._log = log
 
     async def grant(
         self, actor: Principal, principal: str, action: str, entity_id: str | None = None, classification: str | None = None

@@ -32,15 +32,16 @@ from ..store import entities as entity_store
 from ..store import lineage as lineage_store
 from ..store.database import Database, Tx
 from . import propagation
-from .audit import HIDDEN_RULE
+from .audit import HIDDEN_RULE, audits_denials
 from .references import not_found, visible_or_missing
 
 
+@audits_denials
 class IngestService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)  # every write's audit event commits in the write's own transaction
+        self._log = log  # every write's audit event commits in the write's own transaction
 
     # -- entities -------------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ from ..store import traversal as traversal_store
 from ..store.database import Database, Tx
 from ..store.traversal import Root
 from ..governance.audit import AuditLog
-from .audit import ReadAudit
+from .audit import ReadAudit, audits_denials
 from .references import not_found
 
 BRIDGE = "HAS_FEATURE"  # the edge a Feature root's lineage takes to its container (the dataset level)
@@ -60,11 +60,13 @@ class _Traversed:
     truncated: bool
 
 
+@audits_denials
 class LineageService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._audit = ReadAudit(log or AuditLog(db), access)
+        self._log = log
+        self._audit = ReadAudit(log, access)
 
     async def lineage(
         self,

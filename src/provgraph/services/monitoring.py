@@ -50,6 +50,7 @@ from ..store import registry as registry_store
 from ..store.database import Database, Tx
 from . import references
 from .webhooks import WebhookCall, WebhookDelivery
+from .audit import audits_denials
 
 DEPLOYMENT, VERSION = EntityType.DEPLOYMENT, EntityType.MODEL_VERSION
 
@@ -63,14 +64,13 @@ class MonitoringResult:
     resolved_ids: list[str]
 
 
+@audits_denials
 class MonitoringService:
-    def __init__(
-        self, db: Database, access: AccessControl, log: AuditLog | None = None, webhooks: WebhookDelivery | None = None
-    ) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog, webhooks: WebhookDelivery) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
-        self.webhooks = webhooks or WebhookDelivery(db)
+        self._log = log
+        self.webhooks = webhooks
 
     # -- rules ------------------------------------------------------------------------------------
 

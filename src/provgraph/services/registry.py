@@ -39,7 +39,7 @@ from ..store import lineage as lineage_store
 from ..store import registry as registry_store
 from ..store.database import Database, Tx
 from . import propagation, references
-from .audit import ReadAudit
+from .audit import ReadAudit, audits_denials
 
 MODEL, VERSION, RUN = EntityType.MODEL, EntityType.MODEL_VERSION, EntityType.RUN
 APPROVE = "approve"
@@ -59,11 +59,12 @@ class PromotionRequired(AccessDenied):
         )
 
 
+@audits_denials
 class RegistryService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
+        self._log = log
         self._reads = ReadAudit(self._log, access)
 
     # -- versions ---------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from ..store import runs as run_store
 from ..store.database import Database, Tx
 from .lineage import LineageService, as_utc
 from .references import not_found
+from .audit import audits_denials
 
 REPORT = "report"
 SOURCE_TYPES = frozenset(
@@ -70,12 +71,13 @@ _LOCATION_KEYS = ("uri", "location", "path", "url")
 MAX_ACCESS_ROWS = 5_000
 
 
+@audits_denials
 class ReportService:
-    def __init__(self, db: Database, access: AccessControl, lineage: LineageService, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, lineage: LineageService, log: AuditLog) -> None:
         self._db = db
         self._access = access
         self._lineage = lineage
-        self._log = log or AuditLog(db)
+        self._log = log
 
     # -- provenance -------------------------------------------------------------------------------
 

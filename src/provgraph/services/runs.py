@@ -55,18 +55,19 @@ from ..store import metrics as metric_store
 from ..store import runs as run_store
 from ..store.database import Database, Tx
 from . import propagation, references
-from .audit import ReadAudit
+from .audit import ReadAudit, audits_denials
 
 RUN = EntityType.RUN
 MAX_REFS = 1_000
 ARTIFACT_TYPES = frozenset({EntityType.ARTIFACT, EntityType.DATASET, EntityType.DATASET_VERSION})
 
 
+@audits_denials
 class RunService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
+        self._log = log
         self._reads = ReadAudit(self._log, access)
 
     # -- writing ----------------------------------------------------------------------------------
