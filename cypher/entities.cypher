@@ -1,6 +1,16 @@
 // Entities: upsert, lookup, search, soft delete, containment. `__TYPE__` is replaced by a label from
 // the closed EntityType enum (store/queries.py); everything else is a parameter.
 
+// fragment: visible_in_scope(e)
+// What ReadScope.can_see decides (governance/access.py), decided inside a query from
+// ReadScope.cypher_params(): the caller holds a grant on the entity, or its type is readable and it
+// carries no classification the caller is not cleared for. Every statement that filters by the read
+// scope (search and its totals, lookups, containment, reports) uses this one text, so pages and
+// totals never count a hidden entity and no copy can drift from the others.
+(e.id IN $grantedIds
+ OR (any(visible_label IN labels(e) WHERE visible_label IN $readableTypes)
+     AND none(visible_name IN coalesce(e.classificationNames, []) WHERE visible_name IN $hiddenClassifications)))
+
 // name: upsert_entities
 // One UNWIND batch of one type, keyed on qualifiedName (idempotent). Omitted fields keep their value;
 // updatedAt moves only when a field really changes, so replaying the same batch changes nothing.
@@ -70,15 +80,13 @@ RETURN e {.*, type: '__TYPE__'} AS entity
 
 // name: search_text_page
 // Full-text hits, live only, optionally of some types, best first. Every search query keeps only what
-// the caller's ReadScope lets it see ($readableTypes, $hiddenClassifications, $grantedIds: see
-// governance/access.py), inside the query, so totals and pages never count a hidden entity.
+// the caller's ReadScope lets it see (the fragment visible_in_scope, above), inside the query, so
+// totals and pages never count a hidden entity.
 CALL db.index.fulltext.queryNodes('entity_text', $query) YIELD node AS e, score
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
   AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
-  AND (e.id IN $grantedIds
-       OR (any(l IN labels(e) WHERE l IN $readableTypes)
-           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_in_scope(e)
 RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity,
        coalesce(e.classificationNames, []) AS classificationNames
 ORDER BY score DESC, e.qualifiedName ASC, e.id ASC
@@ -89,9 +97,7 @@ CALL db.index.fulltext.queryNodes('entity_text', $query) YIELD node AS e
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
   AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
-  AND (e.id IN $grantedIds
-       OR (any(l IN labels(e) WHERE l IN $readableTypes)
-           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_in_scope(e)
 RETURN count(e) AS total
 
 // name: search_all_page
@@ -100,9 +106,7 @@ MATCH (e:Entity)
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
   AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
-  AND (e.id IN $grantedIds
-       OR (any(l IN labels(e) WHERE l IN $readableTypes)
-           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_in_scope(e)
 RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity,
        coalesce(e.classificationNames, []) AS classificationNames
 ORDER BY e.qualifiedName ASC, e.id ASC
@@ -113,9 +117,7 @@ MATCH (e:Entity)
 WHERE e.deletedAt IS NULL
   AND ($types IS NULL OR any(l IN labels(e) WHERE l IN $types))
   AND ($classification IS NULL OR $classification IN coalesce(e.classificationNames, []))
-  AND (e.id IN $grantedIds
-       OR (any(l IN labels(e) WHERE l IN $readableTypes)
-           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_in_scope(e)
 RETURN count(e) AS total
 
 // name: soft_delete_entity
@@ -130,17 +132,13 @@ RETURN e.id AS id
 MATCH (e:Entity {id: $id})
 RETURN e {.*, type: [l IN labels(e) WHERE l <> 'Entity'][0]} AS entity,
        coalesce(e.classificationNames, []) AS classificationNames,
-       e.id IN $grantedIds
-       OR (any(l IN labels(e) WHERE l IN $readableTypes)
-           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)) AS visible
+       @visible_in_scope(e) AS visible
 
 // name: get_entity_by_name_in_scope
 MATCH (e:__TYPE__ {qualifiedName: $qualifiedName})
 RETURN e {.*, type: '__TYPE__'} AS entity,
        coalesce(e.classificationNames, []) AS classificationNames,
-       e.id IN $grantedIds
-       OR (any(l IN labels(e) WHERE l IN $readableTypes)
-           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)) AS visible
+       @visible_in_scope(e) AS visible
 
 // name: get_entity_by_alias_in_scope
 // The entity of this type that has $qualifiedName among its aliases (OpenLineage symlinks), for
@@ -152,9 +150,7 @@ WHERE e:__TYPE__ AND $qualifiedName IN coalesce(e.aliases, [])
 WITH e ORDER BY e.deletedAt IS NOT NULL, e.qualifiedName LIMIT 1
 RETURN e {.*, type: '__TYPE__'} AS entity,
        coalesce(e.classificationNames, []) AS classificationNames,
-       e.id IN $grantedIds
-       OR (any(l IN labels(e) WHERE l IN $readableTypes)
-           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)) AS visible
+       @visible_in_scope(e) AS visible
 
 // name: containers_in_scope
 // The live container of each member id (containment edges run container -> member: HAS_VERSION,
@@ -171,9 +167,7 @@ CALL (m) {
 RETURN memberId,
        c {.*, type: [l IN labels(c) WHERE l <> 'Entity'][0]} AS entity,
        coalesce(c.classificationNames, []) AS classificationNames,
-       c.id IN $grantedIds
-       OR (any(l IN labels(c) WHERE l IN $readableTypes)
-           AND none(n IN coalesce(c.classificationNames, []) WHERE n IN $hiddenClassifications)) AS visible
+       @visible_in_scope(c) AS visible
 
 // name: members_in_scope
 // One page of each container's live members that the caller's ReadScope lets it see (the condition of
@@ -186,9 +180,7 @@ CALL (c, row) {
   MATCH (c)-[:HAS_VERSION|HAS_FEATURE|HAS_RUN]->(m:Entity)
   WHERE m.deletedAt IS NULL
     AND (row.types IS NULL OR any(l IN labels(m) WHERE l IN row.types))
-    AND (m.id IN $grantedIds
-         OR (any(l IN labels(m) WHERE l IN $readableTypes)
-             AND none(n IN coalesce(m.classificationNames, []) WHERE n IN $hiddenClassifications)))
+    AND @visible_in_scope(m)
   WITH m ORDER BY [l IN labels(m) WHERE l <> 'Entity'][0], m.qualifiedName, m.id
   WITH collect(m) AS members
   RETURN size(members) AS total, members[row.skip .. row.skip + row.limit] AS page

@@ -42,9 +42,7 @@ RETURN total, newest
 MATCH (e:Entity)
 WHERE $name IN coalesce(e.classificationNames, [])
   AND e.deletedAt IS NULL
-  AND (e.id IN $grantedIds
-       OR (any(l IN labels(e) WHERE l IN $readableTypes)
-           AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_in_scope(e)
 WITH e, [l IN labels(e) WHERE l <> 'Entity'][0] AS type
 RETURN e {.*, type: type} AS entity
 ORDER BY type, e.id

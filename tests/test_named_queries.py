@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from provgraph.domain.entities import EntityType
 from provgraph.domain.lineage import SEARCH_BOUNDS
 from provgraph.resources import resource_dir
 from provgraph.store.queries import VARIANTS, QueryCatalog
@@ -78,3 +79,37 @@ def test_a_fragment_renames_only_its_variable(tmp_path):
     assert QueryCatalog.load(tmp_path).get("q") == (
         "MATCH ()-[edge]->() WHERE edge.removedAt IS NULL AND edge.createdAt <= $now RETURN edge"
     )
+
+
+def test_a_fragment_renames_its_variable_wherever_it_stands_as_a_name(tmp_path):
+    (tmp_path / "q.cypher").write_text(
+        "// fragment: typed(e)\n'Run' IN labels(e) AND e.x = $e AND size(e.e) > 0\n\n"
+        "// name: q\nMATCH (node) WHERE @typed(node) RETURN node\n"
+    )
+    assert QueryCatalog.load(tmp_path).get("q") == (
+        "MATCH (node) WHERE 'Run' IN labels(node) AND node.x = $e AND size(node.e) > 0 RETURN node"
+    )
+
+
+def _scoped_statements(catalog: QueryCatalog) -> list[str]:
+    """The statements that decide visibility inside Cypher (they take the ReadScope's parameters)."""
+    return [name for name in catalog.names() if "$hiddenClassifications" in catalog.get(name)]
+
+
+def test_the_read_scope_is_written_once_as_a_fragment():
+    catalog = QueryCatalog.load()
+    scoped = _scoped_statements(catalog)
+    assert {"search_all_page", "search_text_count", "get_entity_in_scope", "containers_in_scope",
+            "members_in_scope", "report_classified_entities"} <= set(scoped)
+    text = "\n".join((resource_dir("cypher") / f).read_text() for f in ("entities.cypher", "reports.cypher"))
+    assert text.count("$hiddenClassifications") == 1  # the fragment; every statement there uses it
+    for name in scoped:
+        assert "visible_label IN $readableTypes" in catalog.get(name) or "$owner" in catalog.get(name), name
+
+
+def test_every_statement_filtering_by_the_read_scope_plans(neo4j_driver):
+    catalog = QueryCatalog.load()
+    with neo4j_driver.session(notifications_min_severity="OFF") as session:
+        for name in _scoped_statements(catalog):
+            session.run("EXPLAIN " + catalog.render(name, EntityType.DATASET)).consume()
+

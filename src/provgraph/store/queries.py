@@ -6,9 +6,11 @@ parameter is written once in the files and filled in from closed sets defined he
 
 - `__TYPE__`: a node label that must vary by entity type; `render` replaces it with the label of an
   EntityType at call time.
-- Fragments: `// fragment: <name>(<var>)` defines a predicate once (say, "this edge existed at $asOf");
-  a statement writes `@<name>(<variable>)` where it needs it, and the loader puts the predicate there
-  with `<var>.` renamed to `<variable>.`.
+- Fragments: `// fragment: <name>(<var>)` defines a predicate once (say, "this edge existed at $asOf",
+  or "the read scope may see this entity"); a statement writes `@<name>(<variable>)` where it needs it,
+  and the loader puts the predicate there with `<var>` renamed to `<variable>` wherever it stands as a
+  name (`<var>.property`, `labels(<var>)`). Variables a fragment introduces itself (list predicates)
+  get names no statement uses, so a use site's variable cannot capture them.
 - Variants: the lines between `// each: <set>` and `// end each` are written once per row of the closed
   set `<set>` (VARIANTS below), its tokens (`__BOUND__`, ...) replaced by the row's values, the copies
   joined by UNION ALL. So the lineage traversal's ten searches (five length bounds times two directions)
@@ -135,7 +137,9 @@ def _expand(name: str, body: str, fragments: dict[str, tuple[str, str]]) -> str:
         if match.group(1) not in fragments:
             raise ValueError(f"query {name!r}: no fragment named {match.group(1)!r}")
         variable, predicate = fragments[match.group(1)]
-        return re.sub(rf"\b{variable}\.", f"{match.group(2)}.", predicate)
+        # The variable wherever it stands as a name (`e.id`, `labels(e)`), never a parameter (`$e`)
+        # or a property (`x.e`) of the same spelling.
+        return re.sub(rf"(?<![\w$.]){variable}(?!\w)", match.group(2), predicate)
 
     text = _FRAGMENT_USE.sub(fragment, _EACH.sub(variants, body))
     left = set(_TOKEN.findall(text)) - {"__TYPE__"}
