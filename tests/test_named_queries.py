@@ -71,24 +71,24 @@ def test_an_unknown_variant_set_fails_at_load_time(tmp_path):
         QueryCatalog.load(tmp_path)
 
 
-def test_a_fragment_renames_only_its_variable(tmp_path):
-    (tmp_path / "q.cypher").write_text(
-        "// fragment: live(r)\n// A comment line is not part of the predicate.\nr.removedAt IS NULL AND r.createdAt <= $now\n\n"
-        "// name: q\nMATCH ()-[edge]->() WHERE @live(edge) RETURN edge\n"
-    )
-    assert QueryCatalog.load(tmp_path).get("q") == (
-        "MATCH ()-[edge]->() WHERE edge.removedAt IS NULL AND edge.createdAt <= $now RETURN edge"
-    )
-
-
-def test_a_fragment_renames_its_variable_wherever_it_stands_as_a_name(tmp_path):
-    (tmp_path / "q.cypher").write_text(
-        "// fragment: typed(e)\n'Run' IN labels(e) AND e.x = $e AND size(e.e) > 0\n\n"
-        "// name: q\nMATCH (node) WHERE @typed(node) RETURN node\n"
-    )
-    assert QueryCatalog.load(tmp_path).get("q") == (
-        "MATCH (node) WHERE 'Run' IN labels(node) AND node.x = $e AND size(node.e) > 0 RETURN node"
-    )
+@pytest.mark.parametrize(
+    "fragment, use, expanded",
+    [
+        (  # a comment line is not part of the predicate
+            "live(r)\n// A comment line.\nr.removedAt IS NULL AND r.createdAt <= $now",
+            "MATCH ()-[edge]->() WHERE @live(edge) RETURN edge",
+            "MATCH ()-[edge]->() WHERE edge.removedAt IS NULL AND edge.createdAt <= $now RETURN edge",
+        ),
+        (  # the variable wherever it stands as a name, never a parameter or a property of its spelling
+            "typed(e)\n'Run' IN labels(e) AND e.x = $e AND size(e.e) > 0",
+            "MATCH (node) WHERE @typed(node) RETURN node",
+            "MATCH (node) WHERE 'Run' IN labels(node) AND node.x = $e AND size(node.e) > 0 RETURN node",
+        ),
+    ],
+)
+def test_a_fragment_renames_only_its_variable(tmp_path, fragment, use, expanded):
+    (tmp_path / "q.cypher").write_text(f"// fragment: {fragment}\n\n// name: q\n{use}\n")
+    assert QueryCatalog.load(tmp_path).get("q") == expanded
 
 
 def _scoped_statements(catalog: QueryCatalog) -> list[str]:
