@@ -169,11 +169,10 @@ RETURN memberId,
        coalesce(c.classificationNames, []) AS classificationNames,
        @visible_in_scope(c) AS visible
 
-// name: members_in_scope
-// One page of each container's live members that the caller's ReadScope lets it see (the condition of
-// search: hidden members are neither listed nor counted), by type then qualifiedName. rows: {i, id,
-// skip, limit, types}; `types` null for every type. Only node references are collected before the slice, so
-// a page costs the member count in references and the page size in maps.
+// name: members_count_in_scope
+// How many live members each container has that the caller's ReadScope lets it see (hidden members are
+// not counted), for its page's total. rows: {i, id, types}; `types` null for every type. A count needs
+// no order: each member is read once and nothing is sorted, however many a container holds.
 UNWIND $rows AS row
 MATCH (c:Entity {id: row.id})
 CALL (c, row) {
@@ -181,10 +180,25 @@ CALL (c, row) {
   WHERE m.deletedAt IS NULL
     AND (row.types IS NULL OR any(l IN labels(m) WHERE l IN row.types))
     AND @visible_in_scope(m)
-  WITH m ORDER BY [l IN labels(m) WHERE l <> 'Entity'][0], m.qualifiedName, m.id
-  WITH collect(m) AS members
-  RETURN size(members) AS total, members[row.skip .. row.skip + row.limit] AS page
+  RETURN count(m) AS total
 }
-RETURN row.i AS i, total,
-       [m IN page | {entity: m {.*, type: [l IN labels(m) WHERE l <> 'Entity'][0]},
-                     classificationNames: coalesce(m.classificationNames, [])}] AS members
+RETURN row.i AS i, total
+
+// name: members_page_in_scope
+// One page of each container's live members that the caller's ReadScope lets it see, by type then
+// qualifiedName. rows: {i, id, types}. $skip and $limit are the same for every row (store/entities.py
+// asks once per page shape), so ORDER BY with SKIP and LIMIT plans as a top-k: a container with
+// 100,000 runs keeps skip + limit of them while it reads them and sorts no more than that.
+UNWIND $rows AS row
+MATCH (c:Entity {id: row.id})
+CALL (c, row) {
+  MATCH (c)-[:HAS_VERSION|HAS_FEATURE|HAS_RUN]->(m:Entity)
+  WHERE m.deletedAt IS NULL
+    AND (row.types IS NULL OR any(l IN labels(m) WHERE l IN row.types))
+    AND @visible_in_scope(m)
+  WITH m, [l IN labels(m) WHERE l <> 'Entity'][0] AS type
+  ORDER BY type, m.qualifiedName, m.id
+  SKIP $skip LIMIT $limit
+  RETURN collect({entity: m {.*, type: type}, classificationNames: coalesce(m.classificationNames, [])}) AS members
+}
+RETURN row.i AS i, members

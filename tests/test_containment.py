@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 
+from provgraph.domain.pages import encode_cursor
 from provgraph.store.queries import QueryCatalog
 
 from .graph import Graph
@@ -154,7 +155,24 @@ def test_a_list_costs_one_query_per_field(admin, g, monkeypatch) -> None:
     assert answers["sales"] == (None, 4) and answers["sales_v1"] == ("sales", 0)
     assert answers["churn"] == (None, 2) and answers["run_b"] == ("exp", 0)
     assert asked.count("containers_in_scope") == 1
-    assert asked.count("members_in_scope") == 1
+    # Members: one count for the whole list, one page query for its one page shape (first 20).
+    assert asked.count("members_count_in_scope") == 1
+    assert asked.count("members_page_in_scope") == 1
+
+
+TWO_PAGES = """query($sales: ID!, $churn: ID!, $afterFirst: String!) {
+  sales: entity(id: $sales) { members(first: 2) { totalCount edges { node { qualifiedName } } } }
+  salesRest: entity(id: $sales) { members(first: 2, after: $afterFirst) { totalCount edges { node { qualifiedName } } } }
+  churn: entity(id: $churn) { members(first: 1) { totalCount edges { node { qualifiedName } } } }
+}"""
+
+
+def test_pages_of_different_shapes_in_one_request_are_each_right(admin, g) -> None:
+    variables = {"sales": g.ids["sales"], "churn": g.ids["churn"], "afterFirst": encode_cursor(0)}
+    found = admin.data(TWO_PAGES, variables)
+    names = {k: [e["node"]["qualifiedName"].removeprefix("test://") for e in v["members"]["edges"]] for k, v in found.items()}
+    assert names == {"sales": ["sales_v1", "sales_v2"], "salesRest": ["sales_v2", "sales.amount"], "churn": ["churn_v1"]}
+    assert {k: v["members"]["totalCount"] for k, v in found.items()} == {"sales": 4, "salesRest": 4, "churn": 2}
 
 
 AUDIT = """query($principal: String, $entityId: ID) {

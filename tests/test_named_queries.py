@@ -100,7 +100,7 @@ def test_the_read_scope_is_written_once_as_a_fragment():
     catalog = QueryCatalog.load()
     scoped = _scoped_statements(catalog)
     assert {"search_all_page", "search_text_count", "get_entity_in_scope", "containers_in_scope",
-            "members_in_scope", "report_classified_entities"} <= set(scoped)
+            "members_count_in_scope", "members_page_in_scope", "report_classified_entities"} <= set(scoped)
     text = "\n".join((resource_dir("cypher") / f).read_text() for f in ("entities.cypher", "reports.cypher"))
     assert text.count("$hiddenClassifications") == 1  # the fragment; every statement there uses it
     for name in scoped:
@@ -113,3 +113,11 @@ def test_every_statement_filtering_by_the_read_scope_plans(neo4j_driver):
         for name in _scoped_statements(catalog):
             session.run("EXPLAIN " + catalog.render(name, EntityType.DATASET)).consume()
 
+
+def test_a_page_of_members_keeps_only_the_page_while_it_reads_and_the_count_sorts_nothing(neo4j_driver):
+    catalog = QueryCatalog.load()
+    with neo4j_driver.session(notifications_min_severity="OFF") as session:
+        page = [op["operatorType"] for op in _operators(session.run("EXPLAIN " + catalog.get("members_page_in_scope")).consume().plan)]
+        count = [op["operatorType"] for op in _operators(session.run("EXPLAIN " + catalog.get("members_count_in_scope")).consume().plan)]
+    assert any(op.split("@")[0] in ("Top", "PartialTop") for op in page), page
+    assert not any(op.split("@")[0] in ("Sort", "Top", "PartialTop", "PartialSort") for op in count), count

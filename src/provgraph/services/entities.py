@@ -190,8 +190,9 @@ class EntityService:
         return MembersWanted(container_id, decode_cursor(after), first, labels)
 
     async def members(self, principal: Principal, wanted: list[MembersWanted]) -> dict[MembersWanted, Page[Entity]]:
-        """Pages of containers' live members, for a whole request batch in one query. Members the caller
-        may not see are filtered in Cypher, so neither a page nor its total reveals them."""
+        """Pages of containers' live members, for a whole request batch: one count and one page query per
+        page shape (store/entities.py). Members the caller may not see are filtered in Cypher, so neither
+        a page nor its total reveals them."""
 
         async def work(tx: Tx) -> tuple[ReadScope, dict[MembersWanted, tuple[int, list[InScope]]]]:
             scope = await self._access.scope(principal, tx)

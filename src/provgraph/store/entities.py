@@ -185,10 +185,17 @@ async def members_in_scope(
     tx: Tx, wanted: list[MembersWanted], scope: dict[str, list[str]]
 ) -> dict[MembersWanted, tuple[int, list[InScope]]]:
     """For each request whose container exists, the total of visible live members and the page asked
-    for, all in one query; hidden members are filtered (and left out of the total) inside it."""
-    rows = [
-        {"i": i, "id": w.container_id, "skip": w.skip, "limit": w.limit, "types": list(w.types) if w.types else None}
-        for i, w in enumerate(wanted)
-    ]
-    records = await tx.records("members_in_scope", rows=rows, **scope)
-    return {wanted[r["i"]]: (r["total"], [_in_scope(m) for m in r["members"]]) for r in records}
+    for; hidden members are filtered (and left out of the total) inside the queries. One count for the
+    whole batch, then one page query per page shape (skip, limit): its LIMIT is a parameter, so the
+    page is a top-k and a large container is never sorted whole."""
+    rows = [{"i": i, "id": w.container_id, "types": list(w.types) if w.types else None} for i, w in enumerate(wanted)]
+    totals = {r["i"]: r["total"] for r in await tx.records("members_count_in_scope", rows=rows, **scope)}
+    shapes: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for i, total in totals.items():
+        if total > wanted[i].skip:  # otherwise the page is empty: nothing to read
+            shapes.setdefault((wanted[i].skip, wanted[i].limit), []).append(rows[i])
+    pages: dict[int, list[InScope]] = {}
+    for (skip, limit), shape_rows in shapes.items():
+        for r in await tx.records("members_page_in_scope", rows=shape_rows, skip=skip, limit=limit, **scope):
+            pages[r["i"]] = [_in_scope(m) for m in r["members"]]
+    return {wanted[i]: (total, pages.get(i, [])) for i, total in totals.items()}
