@@ -33,7 +33,7 @@ from ..store import lineage as lineage_store
 from ..store.database import Database, Tx
 from . import propagation
 from .audit import HIDDEN_RULE, audits_denials
-from .references import not_found, visible_or_missing
+from .references import find_or_create_names, not_found, visible_or_missing
 
 
 @audits_denials
@@ -331,18 +331,8 @@ class IngestService:
             if ref.id is None:
                 names[ref.type].add(ref.qualified_name)
         for entity_type, wanted in names.items():
-            found = await entity_store.resolve_names(tx, entity_type, sorted(wanted))
-            missing = sorted(n for n in wanted if (n not in found or found[n].deleted) and (entity_type, n) not in batch)
-            if missing:
-                decision = self._access.require_write(principal, entity_type)
-                created = await entity_store.upsert(
-                    tx, entity_type, [EntityInput(type=entity_type, qualified_name=n) for n in missing]
-                )
-                found.update({n: Found(e.id, entity_type, owners=tuple(e.owners)) for n, e in created.items()})
-                events += [
-                    audit_record(principal, WRITE, decision, e.id, entity_type.label, operation="created by reference")
-                    for e in created.values()
-                ]
+            in_batch = {n for t, n in batch if t is entity_type}
+            found, missing = await find_or_create_names(tx, self._access, principal, entity_type, wanted, events, in_batch)
             existing = {n for n in wanted if n in found and n not in missing}
             if existing:
                 self._access.require_type(principal, READ, entity_type)

@@ -1,14 +1,16 @@
-"""Finding the entities a run, registry or deployment call points at, with the read rules applied.
+"""Finding the entities a call points at, with the read rules applied.
 
-Shared by the ML metadata services (runs, registry, deployments, monitoring): an entity the caller may
-not see is reported exactly like one that does not exist (docs/ARCHITECTURE.md §4, No leaks), and an entity of the
-wrong type is BAD_INPUT naming the field.
+`visible_or_missing` is the one place a hidden entity becomes NOT_FOUND, exactly like one that does not
+exist (docs/ARCHITECTURE.md §4, No leaks); every service that looks an entity up by id goes through it
+(or through `one` and `resolve_refs`, the ML metadata services' resolvers, which use it). Names are
+looked up, and the unknown ones created, by `find_or_create_names`, for these resolvers and for
+ingestion's alike. An entity of the wrong type is BAD_INPUT naming the field.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from ..domain.entities import MAX_QUALIFIED_NAME, EntityInput, EntityRef, EntityType, Found, check_id
@@ -38,6 +40,14 @@ def entity_input(entity_type: EntityType, qualified_name: str, **fields: Any) ->
     return parse(EntityInput, data, "")
 
 
+class HiddenEntity(NotFound):
+    """NOT_FOUND to the caller (hidden looks exactly like missing); the service audits the denial."""
+
+    def __init__(self, message: str, found: Found, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.found = found
+
+
 def not_found(field: str, entity_id: str, what: str = "entity") -> NotFound:
     """The one answer for an id that names nothing the caller may see, missing and hidden alike."""
     return NotFound(f"{field}: no {what} with id {entity_id!r}", field=field)
@@ -65,14 +75,6 @@ async def visible(tx: Tx, scope: ReadScope, ids: Iterable[str]) -> dict[str, Fou
     return {i: f for i, f in live.items() if scope.can_see(f.type, f.classification_names, f.id, f.owners)}
 
 
-class HiddenEntity(NotFound):
-    """NOT_FOUND to the caller (hidden looks exactly like missing); the service audits the denial."""
-
-    def __init__(self, message: str, found: Found, **details: Any) -> None:
-        super().__init__(message, **details)
-        self.found = found
-
-
 async def one(tx: Tx, scope: ReadScope, entity_id: str, entity_type: EntityType, field: str) -> Found:
     """The visible, live entity with this id, which must be of this type."""
     check_id(entity_id, field)
@@ -82,6 +84,32 @@ async def one(tx: Tx, scope: ReadScope, entity_id: str, entity_type: EntityType,
     if found.type is not entity_type:
         raise BadInput(f"{field}: {entity_id!r} is a {found.type.name}, not a {entity_type.name}", field=field)
     return found
+
+
+async def find_or_create_names(
+    tx: Tx,
+    access: AccessControl,
+    principal: Principal,
+    entity_type: EntityType,
+    wanted: set[str],
+    events: list[AuditRecord],
+    created_elsewhere: Collection[str] = frozenset(),
+) -> tuple[dict[str, Found], set[str]]:
+    """The entities of one type that references by name point at, by qualifiedName, in one lookup.
+    Unknown (or deleted) names are created: the caller needs write on the type, and their audit events
+    are added to `events` for it to append with its own; names in `created_elsewhere` (a batch that
+    upserts them itself) are left to it. Returns what was found or created, and the names created."""
+    found = await entity_store.resolve_names(tx, entity_type, sorted(wanted))
+    missing = sorted(n for n in wanted if (n not in found or found[n].deleted) and n not in created_elsewhere)
+    if missing:
+        decision = access.require_type(principal, WRITE, entity_type)
+        created = await entity_store.upsert(tx, entity_type, [EntityInput(type=entity_type, qualified_name=n) for n in missing])
+        found.update({n: Found(e.id, entity_type, owners=tuple(e.owners)) for n, e in created.items()})
+        events += [
+            audit_record(principal, WRITE, decision, e.id, entity_type.label, operation="created by reference")
+            for e in created.values()
+        ]
+    return found, set(missing)
 
 
 async def resolve_refs(
@@ -109,17 +137,8 @@ async def resolve_refs(
             names[ref.type].add(ref.qualified_name)
     by_name: dict[tuple[EntityType, str], str] = {}
     for entity_type, wanted in names.items():
-        stored = await entity_store.resolve_names(tx, entity_type, sorted(wanted))
-        missing = sorted(n for n in wanted if n not in stored or stored[n].deleted)
-        if missing:
-            decision = access.require_type(principal, WRITE, entity_type)
-            created = await entity_store.upsert(tx, entity_type, [EntityInput(type=entity_type, qualified_name=n) for n in missing])
-            by_name.update({(entity_type, n): e.id for n, e in created.items()})
-            events += [
-                audit_record(principal, WRITE, decision, e.id, entity_type.label, operation="created by reference")
-                for e in created.values()
-            ]
-        by_name.update({(entity_type, n): r.id for n, r in stored.items() if n not in missing})
+        found, _ = await find_or_create_names(tx, access, principal, entity_type, wanted, events)
+        by_name.update({(entity_type, n): f.id for n, f in found.items()})
     live = await entity_store.resolve_ids(tx, sorted(set(ids + list(by_name.values()))))
     result = []
     for field, ref in refs:
