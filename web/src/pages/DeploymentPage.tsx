@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { deployment, versionLabels } from "../api/registry";
-import { Loading, QueryError, Section, entityPath, formatTime } from "../components/common";
+import { Loading, Section, entityPath, formatTime } from "../components/common";
+import { PageError } from "./RefusedPage";
 import { AlertRules, OpenAlerts } from "../registry/Alerting";
 import { DeploymentHistory } from "../registry/DeploymentHistory";
 import { formatShare, namedVersionIds } from "../registry/logic";
@@ -17,7 +18,7 @@ export function DeploymentPage() {
   const ids = found.data ? namedVersionIds(found.data) : [];
   const labels = useQuery({ queryKey: ["registry", "versionLabels", ids.join(",")], queryFn: () => versionLabels(ids), enabled: ids.length > 0, placeholderData: (previous) => previous });
   if (found.isPending) return <Loading />;
-  if (found.isError) return <QueryError error={found.error} />;
+  if (found.isError) return <PageError error={found.error} what="this deployment" />;
   const d = found.data;
   if (!d) return <NotFoundPage />;
   return (

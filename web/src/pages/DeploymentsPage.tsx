@@ -2,7 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { deployments, models } from "../api/registry";
-import { Loading, QueryError, formatTime } from "../components/common";
+import { Loading, formatTime } from "../components/common";
+import { PageError } from "./RefusedPage";
 import { deploymentPath, formatShare } from "../registry/logic";
 
 /** `/deployments?model=&env=`: deployments, optionally of one model (its id) or one environment. */
@@ -53,7 +54,7 @@ export function DeploymentsPage() {
         </button>
       </form>
       {list.isPending && <Loading />}
-      {list.isError && <QueryError error={list.error} />}
+      {list.isError && <PageError error={list.error} what="deployments" />}
       {list.data && (
         <>
           <p className="muted">{list.data.totalCount} deployments</p>

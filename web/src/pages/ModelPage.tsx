@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { model } from "../api/registry";
-import { Loading, QueryError, Section, entityPath } from "../components/common";
+import { Loading, Section, entityPath } from "../components/common";
+import { PageError } from "./RefusedPage";
 import { AliasHistory, CurrentAliases } from "../registry/Aliases";
 import { PromotionRequests } from "../registry/PromotionRequests";
 import { VersionsTable } from "../registry/VersionsTable";
@@ -12,7 +13,7 @@ export function ModelPage() {
   const { id = "" } = useParams();
   const found = useQuery({ queryKey: ["registry", "model", id], queryFn: () => model(id) });
   if (found.isPending) return <Loading />;
-  if (found.isError) return <QueryError error={found.error} />;
+  if (found.isError) return <PageError error={found.error} what="this model" />;
   const m = found.data;
   if (!m) return <NotFoundPage />;
   return (

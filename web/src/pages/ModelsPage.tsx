@@ -2,7 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { models } from "../api/registry";
-import { Loading, QueryError } from "../components/common";
+import { Loading } from "../components/common";
+import { PageError } from "./RefusedPage";
 import { modelPath } from "../registry/logic";
 
 /** `/models?text=`: registered models by name, with their latest version and current aliases. */
@@ -32,7 +33,7 @@ export function ModelsPage() {
         </button>
       </form>
       {list.isPending && <Loading />}
-      {list.isError && <QueryError error={list.error} />}
+      {list.isError && <PageError error={list.error} what="models" />}
       {list.data && (
         <>
           <p className="muted">{list.data.totalCount} models</p>

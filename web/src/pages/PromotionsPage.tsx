@@ -5,7 +5,8 @@ import { useSession } from "../api/hooks";
 import { promotions } from "../api/registry";
 import type { Promotion } from "../api/registryTypes";
 import { PROMOTION_STATUSES } from "../api/registryTypes";
-import { Loading, QueryError } from "../components/common";
+import { Loading } from "../components/common";
+import { PageError } from "./RefusedPage";
 import { newestFirst, statusFromParam } from "../registry/logic";
 import { PromotionCard } from "../registry/PromotionCard";
 
@@ -46,7 +47,7 @@ export function PromotionsPage() {
         </p>
       )}
       {list.isPending && <Loading />}
-      {list.isError && <QueryError error={list.error} />}
+      {list.isError && <PageError error={list.error} what="promotions" />}
       {list.data && (
         <>
           <p className="muted">
