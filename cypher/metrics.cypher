@@ -77,3 +77,47 @@ CALL (s) {
   RETURN collect(value) AS values
 }
 RETURN name, values
+
+// name: metric_points_downsampled
+// Many series' points at once ($series: [{ownerId, name}]), each in step order (then time, then
+// logging order, a retried identical point once, as metric_points) and at most $maxPoints of them:
+// the whole series when it has no more; otherwise a downsample made here, so a 100,000-point series
+// never leaves the database whole. The steps are cut into ($maxPoints - 1) / 3 equal buckets and each
+// bucket keeps its first point and the points of its smallest and largest value (NaN skipped); the
+// series' first and last points are always kept (so at most 3 per bucket + 1). Below 4 points there
+// are no buckets: the first and the last point, cut to $maxPoints.
+UNWIND $series AS wanted
+MATCH (:Entity {id: wanted.ownerId})-[:HAS_METRIC]->(s:MetricSeries {name: wanted.name})
+CALL (s) {
+  MATCH (s)-[:HAS_CHUNK]->(c:MetricChunk)
+  UNWIND range(0, size(c.values) - 1) AS i
+  WITH c.steps[i] AS step, c.values[i] AS value, c.timestamps[i] AS timestamp, c.seq * 100000 + i AS logged
+  WITH step, value, timestamp, min(logged) AS first
+  ORDER BY step, timestamp, first
+  RETURN collect(step) AS steps, collect(value) AS values, collect(timestamp) AS timestamps
+}
+WITH wanted, steps, values, timestamps, size(steps) AS n
+CALL (steps, values, n) {
+  WITH n WHERE n <= $maxPoints
+  RETURN range(0, n - 1) AS keep
+UNION
+  WITH n WHERE n > $maxPoints AND $maxPoints < 4
+  RETURN [0, n - 1][0..$maxPoints] AS keep
+UNION
+  WITH steps, values, n WHERE n > $maxPoints AND $maxPoints >= 4
+  WITH steps, values, n, ($maxPoints - 1) / 3 AS buckets, steps[0] AS low, steps[n - 1] AS high
+  UNWIND range(0, n - 1) AS i
+  WITH n, i, values[i] AS v, toInteger(toFloat(steps[i] - low) * buckets / (high - low + 1)) AS bucket
+  ORDER BY bucket, i
+  WITH n, bucket, collect([i, v]) AS points
+  WITH n, bucket, points[0][0] AS firstIndex,
+       reduce(b = null, p IN points | CASE WHEN p[1] = p[1] AND (b IS NULL OR p[1] < b[1]) THEN p ELSE b END)[0] AS minIndex,
+       reduce(b = null, p IN points | CASE WHEN p[1] = p[1] AND (b IS NULL OR p[1] > b[1]) THEN p ELSE b END)[0] AS maxIndex
+  WITH n, collect(firstIndex) + collect(minIndex) + collect(maxIndex) AS chosen
+  UNWIND chosen + [n - 1] AS k
+  WITH DISTINCT k
+  ORDER BY k
+  RETURN collect(k) AS keep
+}
+RETURN wanted.ownerId AS ownerId, wanted.name AS name, n AS count,
+       [k IN keep | steps[k]] AS steps, [k IN keep | values[k]] AS values, [k IN keep | timestamps[k]] AS timestamps

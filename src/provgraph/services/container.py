@@ -21,6 +21,7 @@ from .audit import AuditService, record_denials
 from .classifications import ClassificationService
 from .deployments import DeploymentService
 from .entities import EntityService
+from .experiments import ExperimentService
 from .grants import GrantService
 from .ingest import IngestService
 from .monitoring import MonitoringService
@@ -51,6 +52,7 @@ class Services:
     audit: AuditService
     classifications: ClassificationService
     runs: RunService
+    experiments: ExperimentService
     artifacts: ArtifactService
     registry: RegistryService
     deployments: DeploymentService
@@ -96,6 +98,7 @@ class Services:
             audit=record_denials(AuditService(db, access, log, sequencer), log),
             classifications=record_denials(ClassificationService(db, access, log), log),
             runs=record_denials(runs, log),
+            experiments=record_denials(ExperimentService(db, access, log), log),
             artifacts=record_denials(ArtifactService(db, access, runs, log), log),
             registry=record_denials(RegistryService(db, access, log), log),
             deployments=record_denials(DeploymentService(db, access, log), log),

@@ -22,6 +22,7 @@ from ..governance.access import CLASSIFY, READ, WRITE, AccessControl, Decision
 from ..governance.audit import AuditLog, audit_record
 from ..store import entities as entity_store
 from ..store import policy_rules
+from ..store import principals as principal_store
 from ..store.database import Database, Tx
 
 MANAGE = "manage"
@@ -115,7 +116,7 @@ class GrantService:
 
     async def _change(self, actor: Principal, decision: Decision, change: GrantChange, add: bool) -> bool:
         async def work(tx: Tx) -> bool:
-            if await tx.single("principal_by_name", name=change.principal) is None:
+            if await principal_store.by_name(tx, change.principal) is None:
                 raise NotFound(f"principal: no principal named {change.principal!r}", field="principal")
             if change.role is not None:
                 changed, resource = await self._change_role(tx, change, add), (change.principal, "principal")
@@ -132,15 +133,15 @@ class GrantService:
         return changed
 
     async def _change_role(self, tx: Tx, change: GrantChange, add: bool) -> bool:
-        current = (await tx.single("principal_by_name", name=change.principal))["roles"] or []
+        current = list((await principal_store.by_name(tx, change.principal)).roles)
         roles = sorted(set(current) | {change.role}) if add else [r for r in current if r != change.role]
         if sorted(roles) == sorted(current):
             return False
         if not roles:
             raise Conflict(f"action: {change.principal!r} would be left without a role; deactivate it instead", field="action")
-        if change.role == "admin" and not add and (await tx.single("other_active_admins", name=change.principal))["admins"] == 0:
+        if change.role == "admin" and not add and await principal_store.other_active_admins(tx, change.principal) == 0:
             raise Conflict(f"action: {change.principal!r} is the last active admin", field="action")
-        await tx.single("set_principal_roles", name=change.principal, roles=roles)
+        await principal_store.set_roles(tx, change.principal, roles)
         return True
 
     async def _check_target(self, tx: Tx, change: GrantChange) -> tuple[str, str]:

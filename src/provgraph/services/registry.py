@@ -14,6 +14,7 @@ Every step is audited in the transaction that makes it.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -39,6 +40,7 @@ from ..store import lineage as lineage_store
 from ..store import registry as registry_store
 from ..store.database import Database, Tx
 from . import propagation, references
+from .entities import name_filter
 from .audit import ReadAudit, Seen
 
 MODEL, VERSION, RUN = EntityType.MODEL, EntityType.MODEL_VERSION, EntityType.RUN
@@ -219,7 +221,7 @@ class RegistryService:
         return await self.get_version(principal, version_id)
 
     async def search_models(self, principal: Principal, pattern: str | None, first: int, offset: int) -> Page[Model]:
-        """Models whose name matches `pattern` (a regex built from a LIKE), by name."""
+        """Models whose name matches `pattern` (a regex built from a LIKE), by name, in two queries."""
         check_page_size(first, "max_results", MAX_VERSIONS_LISTED)
         self._access.require_type(principal, READ, MODEL)
         scope = await self._access.scope(principal)
@@ -228,8 +230,8 @@ class RegistryService:
             total, ids = await registry_store.search_models(
                 tx, pattern, scope.cypher_params(), scope.principal_name or "", offset, first
             )
-            models = [await registry_store.model(tx, i) for i in ids]
-            return Page(items=[m for m in models if m is not None], offset=offset, total=total)
+            models = await registry_store.models(tx, ids)
+            return Page(items=[models[i] for i in ids if i in models], offset=offset, total=total)
 
         page = await self._db.read(work)
         await self._reads.reads(
@@ -237,6 +239,46 @@ class RegistryService:
             seen=[Seen(m.id, MODEL, m.classification_names, scope.owns(m.entity.owners)) for m in page.items],
         )
         return page
+
+    async def models(self, principal: Principal, text: str | None, first: int, after: str | None) -> Page[Model]:
+        """Visible models whose qualifiedName contains `text` (any case), by name: the console's list."""
+        check_page_size(first)  # within search_models' own bound, so its check (naming max_results) never fires
+        offset = decode_cursor(after)
+        wanted = name_filter(text)
+        pattern = None if wanted is None else "(?is).*" + re.escape(wanted) + ".*"
+        return await self.search_models(principal, pattern, first, offset)
+
+    async def models_by_id(self, principal: Principal, ids: list[str]) -> dict[str, Model]:
+        """The visible models among ids (Promotion.model, batched per request), in one read; audited."""
+        self._access.require_type(principal, READ, MODEL)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> dict[str, Model]:
+            shown = await references.visible(tx, scope, ids)
+            return await registry_store.models(tx, [i for i in dict.fromkeys(ids) if i in shown and shown[i].type is MODEL])
+
+        found = await self._db.read(work)
+        await self._reads.reads(
+            principal, "models", scope, resource_type=MODEL,
+            seen=[Seen(m.id, MODEL, m.classification_names, scope.owns(m.entity.owners)) for m in found.values()],
+        )
+        return found
+
+    async def versions_by_id(self, principal: Principal, ids: list[str]) -> dict[str, ModelVersion]:
+        """The visible versions among ids (Promotion.version, batched per request), in one read; audited."""
+        self._access.require_type(principal, READ, VERSION)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> dict[str, ModelVersion]:
+            shown = await references.visible(tx, scope, ids)
+            return await self._versions(tx, [i for i in dict.fromkeys(ids) if i in shown and shown[i].type is VERSION])
+
+        found = await self._db.read(work)
+        await self._reads.reads(
+            principal, "model-versions", scope, resource_type=VERSION,
+            seen=[Seen(v.id, VERSION, v.classification_names, scope.owns(v.entity.owners)) for v in found.values()],
+        )
+        return found
 
     # -- promotions -------------------------------------------------------------------------------
 
