@@ -100,10 +100,10 @@ WITH wanted, steps, values, timestamps, size(steps) AS n
 CALL (steps, values, n) {
   WITH n WHERE n <= $maxPoints
   RETURN range(0, n - 1) AS keep
-UNION
+UNION ALL
   WITH n WHERE n > $maxPoints AND $maxPoints < 4
   RETURN [0, n - 1][0..$maxPoints] AS keep
-UNION
+UNION ALL
   WITH steps, values, n WHERE n > $maxPoints AND $maxPoints >= 4
   WITH steps, values, n, ($maxPoints - 1) / 3 AS buckets, steps[0] AS low, steps[n - 1] AS high
   UNWIND range(0, n - 1) AS i
@@ -115,9 +115,11 @@ UNION
        reduce(b = null, p IN points | CASE WHEN p[1] = p[1] AND (b IS NULL OR p[1] > b[1]) THEN p ELSE b END)[0] AS maxIndex
   WITH n, collect(firstIndex) + collect(minIndex) + collect(maxIndex) AS chosen
   UNWIND chosen + [n - 1] AS k
-  WITH DISTINCT k
+  WITH DISTINCT n, k
   ORDER BY k
-  RETURN collect(k) AS keep
+  // grouped by n, so this branch answers no row at all when its WHERE kept none
+  WITH n, collect(k) AS keep
+  RETURN keep
 }
 RETURN wanted.ownerId AS ownerId, wanted.name AS name, n AS count,
        [k IN keep | steps[k]] AS steps, [k IN keep | values[k]] AS values, [k IN keep | timestamps[k]] AS timestamps

@@ -171,9 +171,3 @@ WHERE m.deletedAt IS NULL AND ($pattern IS NULL OR m.qualifiedName =~ $pattern)
 WITH m ORDER BY m.qualifiedName
 WITH collect(m.id) AS ids
 RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page
-
-// name: models_of_versions
-// The model holding each version (for Promotion.model, batched per request).
-UNWIND $ids AS id
-MATCH (m:Entity:Model)-[:HAS_VERSION]->(:Entity:ModelVersion {id: id})
-RETURN id AS versionId, m.id AS modelId

@@ -54,15 +54,31 @@ def not_found(field: str, entity_id: str, what: str = "entity") -> NotFound:
 
 async def visible(tx: Tx, scope: ReadScope, ids: Iterable[str]) -> dict[str, Found]:
     """The live entities among ids that the scope may see."""
+    return (await partition(tx, scope, ids))[0]
+
+
+async def partition(tx: Tx, scope: ReadScope, ids: Iterable[str]) -> tuple[dict[str, Found], list[Found]]:
+    """The live entities among ids that the scope may see, and those it may not (for the read audit:
+    a batch that met a hidden entity records the denial, though it answers as if it were missing)."""
     wanted = sorted(set(ids))
     if not wanted:
-        return {}
-    found = {}
+        return {}, []
+    found, hidden = {}, []
     for r in await tx.records("entity_visibility", ids=wanted):
-        entity_type = EntityType.from_label(r["type"])
-        if scope.can_see(entity_type, r["classificationNames"], r["id"], r["owners"]):
-            found[r["id"]] = Found(r["id"], entity_type, tuple(r["owners"] or ()), tuple(r["classificationNames"]))
-    return found
+        entity = Found(r["id"], EntityType.from_label(r["type"]), tuple(r["owners"] or ()), tuple(r["classificationNames"]))
+        if scope.can_see(entity.type, entity.classification_names, entity.id, entity.owners):
+            found[entity.id] = entity
+        else:
+            hidden.append(entity)
+    return found, hidden
+
+
+async def batch_of(tx: Tx, scope: ReadScope, ids: Iterable[str], entity_type: EntityType) -> tuple[list[str], list[Seen]]:
+    """For a request's batch (api/loaders.py): the visible live entities of this type among ids (each
+    once, in order), and the hidden ones met, for the read audit. Others are simply absent."""
+    shown, hidden = await partition(tx, scope, ids)
+    ordered = [i for i in dict.fromkeys(ids) if i in shown and shown[i].type is entity_type]
+    return ordered, [Seen(h.id, h.type, h.classification_names) for h in hidden]
 
 
 class HiddenEntity(NotFound):

@@ -253,13 +253,13 @@ class RegistryService:
         self._access.require_type(principal, READ, MODEL)
         scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> dict[str, Model]:
-            shown = await references.visible(tx, scope, ids)
-            return await registry_store.models(tx, [i for i in dict.fromkeys(ids) if i in shown and shown[i].type is MODEL])
+        async def work(tx: Tx) -> tuple[dict[str, Model], list[Seen]]:
+            shown, hidden = await references.batch_of(tx, scope, ids, MODEL)
+            return await registry_store.models(tx, shown), hidden
 
-        found = await self._db.read(work)
+        found, hidden = await self._db.read(work)
         await self._reads.reads(
-            principal, "models", scope, resource_type=MODEL,
+            principal, "models", scope, resource_type=MODEL, hidden=hidden,
             seen=[Seen(m.id, MODEL, m.classification_names, scope.owns(m.entity.owners)) for m in found.values()],
         )
         return found
@@ -269,13 +269,13 @@ class RegistryService:
         self._access.require_type(principal, READ, VERSION)
         scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> dict[str, ModelVersion]:
-            shown = await references.visible(tx, scope, ids)
-            return await self._versions(tx, [i for i in dict.fromkeys(ids) if i in shown and shown[i].type is VERSION])
+        async def work(tx: Tx) -> tuple[dict[str, ModelVersion], list[Seen]]:
+            shown, hidden = await references.batch_of(tx, scope, ids, VERSION)
+            return await self._versions(tx, shown), hidden
 
-        found = await self._db.read(work)
+        found, hidden = await self._db.read(work)
         await self._reads.reads(
-            principal, "model-versions", scope, resource_type=VERSION,
+            principal, "model-versions", scope, resource_type=VERSION, hidden=hidden,
             seen=[Seen(v.id, VERSION, v.classification_names, scope.owns(v.entity.owners)) for v in found.values()],
         )
         return found

@@ -411,12 +411,14 @@ class RunService:
         self._access.require_type(principal, READ, RUN)
         scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> dict[str, Run]:
-            shown = await references.visible(tx, scope, ids)
-            return await self._many(tx, [i for i in dict.fromkeys(ids) if i in shown and shown[i].type is RUN])
+        async def work(tx: Tx) -> tuple[dict[str, Run], list[Seen]]:
+            shown, hidden = await references.batch_of(tx, scope, ids, RUN)
+            return await self._many(tx, shown), hidden
 
-        found = await self._db.read(work)
-        await self._reads.reads(principal, "runs", scope, resource_type=RUN, seen=[_seen(r, scope) for r in found.values()])
+        found, hidden = await self._db.read(work)
+        await self._reads.reads(
+            principal, "runs", scope, resource_type=RUN, seen=[_seen(r, scope) for r in found.values()], hidden=hidden
+        )
         return found
 
     async def runs(
