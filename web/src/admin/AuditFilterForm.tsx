@@ -6,8 +6,8 @@ const FIELDS: { key: Exclude<keyof Editable, "decision">; label: string; placeho
   { key: "principal", label: "Principal", placeholder: "name" },
   { key: "entity", label: "Entity", placeholder: "entity id" },
   { key: "action", label: "Action", placeholder: "e.g. read, grant" },
-  { key: "since", label: "Since", placeholder: "2026-12-01T10:00" },
-  { key: "until", label: "Until", placeholder: "2026-12-02" },
+  { key: "since", label: "Since", placeholder: "YYYY-MM-DDTHH:MM" },
+  { key: "until", label: "Until", placeholder: "YYYY-MM-DD" },
 ];
 
 function draftOf(filters: AuditFilters): Record<keyof Editable, string> {

@@ -60,7 +60,11 @@ function GroupedEntities({ event }: { event: AuditEvent }) {
 /** What an event was about: one entity (linked), a group of entities, or another kind of resource. */
 export function AuditResources({ event }: { event: AuditEvent }) {
   if (event.resourceIds.length) return <GroupedEntities event={event} />;
-  if (!event.resourceId) return <span className="muted">{event.resourceType ?? ""}</span>;
+  if (!event.resourceId) {
+    // A request's own event (a search, a list): what it was, from its details.
+    const operation = typeof event.details.operation === "string" ? event.details.operation : "";
+    return <span className="muted small">{[event.resourceType, operation].filter(Boolean).join(" · ")}</span>;
+  }
   if (event.resourceType && ENTITY_LABELS.has(event.resourceType)) {
     return (
       <span>
