@@ -1,5 +1,6 @@
 """python -m bench run --size 100k [--out DIR] [--chart PATH] [--no-mlmd] [--seed N] [--starts N] [--profile]
    python -m bench ui [--sizes 500,2000] [--repeats N] [--out DIR] [--seed N] [--part all|lineage|experiments]
+                  [--runs 10000] [--points 100000]
    python -m bench load [--rounds N] [--per-round N] [--writes N] [--latency-reads N] [--out DIR]
    python -m bench mlflow [--points 100000] [--rounds 3]
 
@@ -40,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--seed", type=int, default=7)
     ui.add_argument("--part", choices=["all", "lineage", "experiments"], default="all",
                     help="part 1's lineage explorer, part 2's experiment pages, or both (default)")
+    ui.add_argument("--runs", type=int, default=10_000, help="part 2: runs in the experiment (default 10,000)")
+    ui.add_argument("--points", type=int, default=100_000, help="part 2: points of the long metric (default 100,000)")
     load = commands.add_parser("load", help="three API replicas on one Neo4j: audit, writers, an unauthenticated flood")
     load.add_argument("--rounds", type=int, default=3, help="alternating audited / unaudited read rounds")
     load.add_argument("--per-round", type=int, default=160, help="lineage reads per round (concurrency 16)")
@@ -82,7 +85,7 @@ def run_ui(args: argparse.Namespace) -> int:
         print(f"\nwrote {args.out / 'results-ui.json'}")
         checks += results["checks"].values()
     if args.part in ("all", "experiments"):
-        part2 = ui_part2.run_standalone(args.out, repeats=args.repeats)
+        part2 = ui_part2.run_standalone(args.out, repeats=args.repeats, runs=args.runs, points=args.points)
         print()
         print("\n".join(ui_part2.table(part2)))
         print("\nchecks: " + ", ".join(f"{k} {'OK' if v else 'FAILED'}" for k, v in part2["checks"].items()))

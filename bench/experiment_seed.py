@@ -33,21 +33,26 @@ FINISH = "mutation($run: ID!) { finishRun(runId: $run) { id } }"
 READ_BACK = """query($id: ID!) { run(id: $id) { id name status experimentId params { name type value }
   metrics { name last min max count points(maxPoints: 100) { step value } } } }"""
 
-# The copies: the template's node, parameters and metric series with their chunks, per row.
+# The copies: the template's node, status changes, parameters and metric series with their chunks, per row.
 TEMPLATE = """
 MATCH (x:Entity:Experiment)-[:HAS_RUN]->(t:Entity:Run {id: $id})
 RETURN labels(t) AS labels, properties(t) AS run, x.id AS experimentId,
        COLLECT { MATCH (t)-[:HAS_METRIC]->(s:MetricSeries) RETURN s.name } AS metrics,
-       COUNT { MATCH (t)-[rel]-() WHERE NOT type(rel) IN ['HAS_RUN', 'HAS_PARAM', 'HAS_METRIC'] RETURN rel } AS others
+       COUNT { MATCH (t)-[rel]-() WHERE NOT type(rel) IN ['HAS_RUN', 'HAS_PARAM', 'HAS_METRIC', 'HAS_STATUS_CHANGE'] RETURN rel } AS others
 """
 CLONE = """
-MATCH (x:Entity:Experiment {id: $experimentId})-[:HAS_RUN]->(t:Entity:Run {id: $templateId})
+MATCH (x:Entity:Experiment {id: $experimentId})-[contains:HAS_RUN]->(t:Entity:Run {id: $templateId})
 UNWIND $rows AS row
 CREATE (r:Entity:Run)
-SET r = properties(t), r.id = row.id, r.name = row.name, r.qualifiedName = row.qualifiedName,
-    r.startedAt = row.startedAt, r.endedAt = row.endedAt
-CREATE (x)-[:HAS_RUN]->(r)
+SET r = t {.*, id: row.id, name: row.name, qualifiedName: row.qualifiedName, startedAt: row.startedAt, endedAt: row.endedAt}
+CREATE (x)-[copied:HAS_RUN]->(r)
+SET copied = properties(contains)
 WITH t, r, row
+CALL (t, r) {
+  MATCH (t)-[:HAS_STATUS_CHANGE]->(change:RunStatusChange)
+  CREATE (r)-[:HAS_STATUS_CHANGE]->(copy:RunStatusChange)
+  SET copy = properties(change)
+}
 CALL (r, row) {
   UNWIND row.params AS p
   CREATE (r)-[:HAS_PARAM]->(:RunParam {name: p.name, type: p.type, value: p.value, loggedAt: row.startedAt})

@@ -88,10 +88,8 @@ export function MetricChart({
           Export PNG
         </button>
       </figcaption>
-      {series.length === 0 || pointCount === 0 ? (
-        <p className="muted" data-testid="chart-empty">No points logged.</p>
-      ) : null}
-      <div ref={holder} className="chart-plot" role="img" aria-label={`${title} chart`} />
+      {pointCount === 0 ? <p className="muted" data-testid="chart-empty">No points logged.</p> : null}
+      <div ref={holder} className="chart-plot" role="img" aria-label={`${title} chart`} hidden={pointCount === 0} />
     </figure>
   );
 }

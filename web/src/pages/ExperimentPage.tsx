@@ -95,7 +95,7 @@ function ExperimentRuns({ experiment }: { experiment: Experiment }) {
       />
       <div className="exp-actions">
         <ColumnPicker paramKeys={experiment.paramKeys} metricKeys={experiment.metricKeys} columns={columns} onChange={chooseColumns} />
-        <span className="muted" data-testid="runs-count">{runs.isSuccess ? `${total} matching runs` : ""}</span>
+        <span className="muted" data-testid="runs-count">{args && runs.isSuccess ? `${total} matching runs` : ""}</span>
         <button
           type="button"
           data-testid="compare-selected"
@@ -110,7 +110,7 @@ function ExperimentRuns({ experiment }: { experiment: Experiment }) {
       </div>
       {runs.isError ? <PageError error={runs.error} what="runs" /> : null}
       {args && runs.isPending ? <Loading what="Loading runs" /> : null}
-      {runs.isSuccess ? (
+      {args && runs.isSuccess ? (
         <RunsTable
           columns={columns}
           rows={rows}
