@@ -60,8 +60,8 @@ export interface RunsArgs {
   filter: RunFilterInput[];
   orderBy: RunOrderInput | null;
   status: RunStatus[];
-  /** the metric columns shown: only their summaries are fetched */
-  metricNames: string[];
+  /** the metric columns shown: only their summaries are fetched (null: all) */
+  metricNames: string[] | null;
   after: string | null;
   first?: number;
 }

@@ -6,7 +6,8 @@ import { EntityLink, Loading, formatTime } from "../components/common";
 import { ColumnPicker } from "../experiments/ColumnPicker";
 import { RunsTable } from "../experiments/RunsTable";
 import { RunsToolbar } from "../experiments/RunsToolbar";
-import { orderText, parseFilter, parseOrder } from "../experiments/filter";
+import { orderText, parseOrder } from "../experiments/filter";
+import { runsQuery } from "../experiments/runsArgs";
 import { comparePath } from "../experiments/paths";
 import {
   defaultColumns,
@@ -33,31 +34,26 @@ function storage(): Storage | null {
 /** `/experiments/{id}?filter=&order=&status=&cols=&sel=`: the experiment's runs table. */
 export function ExperimentPage() {
   const { id = "" } = useParams();
+  const [params] = useSearchParams();
   const query = useExperiment(id);
+  // The first page of runs is asked for together with the experiment when the view needs none of its keys.
+  const view = parseView(params);
+  useRuns(runsQuery(id, view, view.cols ?? rememberedColumns(id, storage()), null).args);
   if (query.isPending) return <Loading what="Loading experiment" />;
   if (query.isError) return <PageError error={query.error} what="experiments" />;
   if (!query.data) return <NotFoundPage />;
-  return <ExperimentRuns experiment={query.data} />;
+  return <ExperimentRuns experimentId={id} experiment={query.data} />;
 }
 
-function ExperimentRuns({ experiment }: { experiment: Experiment }) {
+function ExperimentRuns({ experimentId, experiment }: { experimentId: string; experiment: Experiment }) {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const view = parseView(params);
   const keys = { params: experiment.paramKeys, metrics: experiment.metricKeys };
-  const columns: Column[] =
-    view.cols ?? rememberedColumns(experiment.id, storage()) ?? defaultColumns(experiment.paramKeys, experiment.metricKeys);
-  const filter = parseFilter(view.filter, keys);
+  const chosen = view.cols ?? rememberedColumns(experiment.id, storage());
+  const columns: Column[] = chosen ?? defaultColumns(experiment.paramKeys, experiment.metricKeys);
+  const { args, error } = runsQuery(experimentId, view, chosen, keys);
   const order = parseOrder(view.order, keys);
-  const error = !filter.ok ? filter.error : !order.ok ? order.error : null;
-  // keyed by the names' text: the columns array is new each render, the query key must not be
-  const metricText = [...new Set(columns.filter((c) => c.kind === "metric").map((c) => c.name))].sort().join("\n");
-  const metricNames = useMemo(() => (metricText ? metricText.split("\n") : []), [metricText]);
-
-  const args =
-    filter.ok && order.ok
-      ? { experimentId: experiment.id, filter: filter.value, orderBy: order.value, status: view.status, metricNames }
-      : null;
   const runs = useRuns(args);
   const rows = useMemo(() => runs.data?.pages.flatMap((p) => p.nodes) ?? [], [runs.data]);
   const total = runs.data?.pages[0]?.totalCount ?? 0;
