@@ -20,6 +20,7 @@ export function CreatePrincipalForm({ onCreated }: { onCreated: (created: NewPri
       {
         onSuccess: (created) => {
           setName("");
+          setRoles(["viewer"]);
           onCreated(created);
         },
       },
