@@ -43,6 +43,11 @@ def reads(calls: Counter[str]) -> Counter[str]:
     return Counter({name: n for name, n in calls.items() if name not in AUDIT})
 
 
+def ends(points, max_points):
+    """A downsample of a 20-step series: within max_points, both ends kept."""
+    return 2 <= len(points) <= max_points and points[0]["step"] == 0 and points[-1]["step"] == 19
+
+
 def _hundred_runs(http, services, admin):
     ids = []
     for i in range(100):
@@ -64,7 +69,7 @@ def test_a_page_of_100_runs_and_a_compare_of_100_are_a_handful_of_queries(http, 
     experiment, ids = _hundred_runs(http, services, admin)
     with counted(monkeypatch) as calls:
         page = admin.data(PAGE, {"exp": experiment})["runs"]["edges"]
-    assert len(page) == 100 and all(len(e["node"]["loss"]["points"]) == 5 for e in page)
+    assert len(page) == 100 and all(ends(e["node"]["loss"]["points"], 5) for e in page)
     assert all(len(e["node"]["params"]) == 10 and len(e["node"]["metrics"]) == 10 for e in page)
     page_reads = reads(calls)
     assert sum(page_reads.values()) <= 12 and max(page_reads.values()) <= 2, page_reads
@@ -73,7 +78,7 @@ def test_a_page_of_100_runs_and_a_compare_of_100_are_a_handful_of_queries(http, 
     with counted(monkeypatch) as calls:
         compared = admin.data(COMPARE, {"ids": ids})["compareRuns"]
     assert len(compared["runs"]) == 100 and len(compared["metrics"]) == 10
-    assert all(len(s["points"]) == 10 for m in compared["metrics"] for s in m["series"])
+    assert all(ends(s["points"], 10) for m in compared["metrics"] for s in m["series"])
     compare_reads = reads(calls)
     assert sum(compare_reads.values()) <= 12 and max(compare_reads.values()) <= 2, compare_reads
     assert compare_reads["metric_points_downsampled"] == 1
