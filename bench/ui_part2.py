@@ -29,7 +29,7 @@ from .cypher_system import CypherSystem
 from .experiment_seed import Seeded, seed
 from .provgraph_system import TOKEN, ProvgraphSystem
 from .runner import log, percentile
-from .ui import CHROMIUM, CHROMIUM_ARGS, FRAME_TARGET_MS, bare_request, check_console_served
+from .ui import FRAME_TARGET_MS, Browser, bare_request, check_console_served
 
 RUNS = 10_000
 POINTS = 100_000
@@ -69,27 +69,14 @@ FRAMES_START = """() => {
 FRAMES_STOP = "() => { window.__scrolling = false; return window.__frames; }"
 
 
-class PageTimer:
-    """One signed-in Chromium page that opens console paths and times them until drawn."""
+class PageTimer(Browser):
+    """part 1's signed-in Chromium page, with this module's probe: opens console paths and times them
+    until drawn (part 1's probe, also installed, waits for the lineage explorer: never on these pages)."""
 
     def __init__(self, base_url: str) -> None:
-        from playwright.sync_api import sync_playwright
-
-        self.base_url = base_url
-        self._playwright = sync_playwright().start()
-        self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        self.context = self.browser.new_context(viewport={"width": 1400, "height": 900})
+        super().__init__(base_url)
         self.context.set_default_timeout(300_000)
         self.context.add_init_script(DRAWN_PROBE)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def sign_in(self, token: str) -> None:
-        self.page.goto(self.base_url + "/login")
-        self.page.get_by_label("Token").fill(token)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_url(lambda url: "/login" not in url)
 
     def open(self, path: str, operation: str) -> tuple[float, str]:
         """Navigates; returns navigation -> drawn (s) and the body of the page's `operation` request."""
@@ -125,10 +112,6 @@ class PageTimer:
         frames = self.page.evaluate(FRAMES_STOP)
         last = self.page.locator('[data-testid="run-row"]').last.get_attribute("data-index")
         return [b - a for a, b in zip(frames, frames[1:])], int(last or 0)
-
-    def close(self) -> None:
-        self.browser.close()
-        self._playwright.stop()
 
 
 def measure(pg: ProvgraphSystem, timer: PageTimer, path: str, operation: str, repeats: int) -> dict[str, Any]:

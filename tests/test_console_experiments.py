@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from .browser import Console, Session, console  # noqa: F401 (the fixture)
 
@@ -116,6 +116,13 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def toggle(box: Locator, checked: bool) -> None:
+    """Clicks a checkbox whose state lives in the URL: it shows the new state once the route has
+    updated (a React transition), not necessarily at the click (Playwright's check() demands that)."""
+    box.click()
+    expect(box).to_be_checked(checked=checked)
+
+
 def shown_names(page: Page) -> list[str]:
     rows = page.get_by_test_id("run-row")
     return [rows.nth(i).locator(".exp-run-name").inner_text() for i in range(rows.count())]
@@ -163,10 +170,10 @@ def test_filter_and_sort_runs_as_graphql_does(console: Console, runs: Runs, dana
     # The status filter: only the failed run.
     page.get_by_test_id("runs-filter").fill("")
     page.get_by_test_id("runs-apply").click()
-    page.get_by_test_id("status-FAILED").check()
+    toggle(page.get_by_test_id("status-FAILED"), True)
     expect(page.get_by_test_id("runs-table")).to_have_attribute("data-total", "1")
     assert shown_names(page) == graphql_names(console, runs, None, None, ["FAILED"]) == ["ctr-7"]
-    page.get_by_test_id("status-FAILED").uncheck()
+    toggle(page.get_by_test_id("status-FAILED"), False)
     expect(page.get_by_test_id("runs-table")).to_have_attribute("data-total", "12")
 
     # A filter the page cannot map is named, and nothing is asked of the server.
@@ -180,7 +187,7 @@ def test_column_aggregate_is_remembered_per_experiment(console: Console, runs: R
     page = open_experiment(dana, runs)
     page.get_by_test_id("column-picker").locator("summary").click()
     page.get_by_test_id("agg-val_auc").select_option("MAX")
-    page.get_by_test_id("pick-param-optimizer").uncheck()
+    toggle(page.get_by_test_id("pick-param-optimizer"), False)
     header = page.get_by_test_id("sort-m:val_auc:max")
     expect(header).to_be_visible()
     expect(page.get_by_test_id("sort-p:optimizer")).to_have_count(0)
@@ -201,7 +208,7 @@ def test_select_two_runs_and_compare(console: Console, runs: Runs, dana: Session
     # ctr-2 and ctr-3: same batch_size (64), different lr and optimizer.
     chosen = [runs.ids["ctr-2"], runs.ids["ctr-3"]]
     for run_id in chosen:
-        page.locator(f'[data-testid="run-row"][data-run-id="{run_id}"]').get_by_test_id("run-select").check()
+        toggle(page.locator(f'[data-testid="run-row"][data-run-id="{run_id}"]').get_by_test_id("run-select"), True)
     page.get_by_test_id("compare-selected").click()
     page.wait_for_url("**/runs/compare?ids=**")
     expect(page.get_by_test_id("compare-table")).to_be_visible()
@@ -209,7 +216,7 @@ def test_select_two_runs_and_compare(console: Console, runs: Runs, dana: Session
     expect(page.locator('[data-testid="compare-run-col"]')).to_have_count(2)
 
     # Differences only: batch_size (equal) goes, lr and optimizer stay.
-    page.get_by_test_id("compare-diff").check()
+    toggle(page.get_by_test_id("compare-diff"), True)
     expect(page.locator('[data-testid="compare-row"][data-name="batch_size"]')).to_have_count(0)
     expect(page.locator('[data-testid="compare-row"][data-name="lr"]')).to_have_count(1)
     expect(page.locator('[data-testid="compare-row"][data-name="optimizer"]')).to_have_count(1)
@@ -227,7 +234,7 @@ def test_select_two_runs_and_compare(console: Console, runs: Runs, dana: Session
     assert cells == pytest.approx(auc, rel=1e-5)
 
     # Transposed: one row per run, one column per shown parameter or metric.
-    page.get_by_test_id("compare-transpose").check()
+    toggle(page.get_by_test_id("compare-transpose"), True)
     expect(page.get_by_test_id("compare-run-row")).to_have_count(2)
     expect(page.locator('[data-testid="compare-col"][data-name="lr"]')).to_have_count(1)
     assert "diff=1" in page.url and "transpose=1" in page.url and "agg=max" in page.url
