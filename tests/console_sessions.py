@@ -1,6 +1,9 @@
 """Per-role browser sessions for a console test module (import both fixtures): one sign-in per role for
 the module; `browser_as(role)` hands a test that role's browser and, after the test, fails it on anything
-the browser saw that it should not have (the recorder's check)."""
+the browser saw that it should not have (the recorder's check).
+
+The module defines a module-scoped fixture `graph` that builds its graph: it runs before any sign-in,
+since building a graph wipes the store (principals included)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from .browser import Console, Session
 
 
 @pytest.fixture(scope="module")
-def sessions(console: Console) -> Iterator[Callable[[str], Session]]:
+def sessions(console: Console, graph: object) -> Iterator[Callable[[str], Session]]:
     opened: dict[str, Session] = {}
 
     def signed_in(role: str) -> Session:

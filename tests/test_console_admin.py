@@ -68,6 +68,11 @@ def audited(console: Console) -> Audited:  # noqa: F811
     return Audited(story, events)
 
 
+@pytest.fixture(scope="module")
+def graph(audited: Audited) -> Audited:
+    return audited
+
+
 def _shot(page: Page, name: str) -> None:
     """With PROVGRAPH_SCREENSHOTS=<dir>, keeps a picture of the page for a person to look at."""
     folder = os.environ.get("PROVGRAPH_SCREENSHOTS")

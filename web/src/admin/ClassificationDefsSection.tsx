@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
-import { Link } from "react-router";
 import { useDefineClassification } from "../api/adminHooks";
 import { readableError } from "../api/errors";
 import { useClassificationDefs } from "../api/hooks";
 import { Loading, QueryError, Section } from "../components/common";
+import { ClassificationDefsTable } from "./ClassificationDefsTable";
 
 function DefineForm() {
   const [name, setName] = useState("");
@@ -67,35 +67,7 @@ export function ClassificationDefsSection({ mayDefine }: { mayDefine: boolean })
     <Section title="Classification definitions" testId="classification-definitions">
       {defs.isPending && <Loading />}
       {defs.isError && <QueryError error={defs.error} />}
-      {defs.data && (
-        <table className="table" data-testid="definitions-list">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Description</th>
-              <th>Propagates</th>
-              <th>Restricted</th>
-              <th>Attributes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {defs.data.map((d) => (
-              <tr key={d.name} data-testid={`definition-${d.name}`}>
-                <td>
-                  <Link className="mono" to={`/classifications/${encodeURIComponent(d.name)}`}>
-                    {d.name}
-                  </Link>
-                  {d.builtIn && <span className="muted small"> built-in</span>}
-                </td>
-                <td>{d.description}</td>
-                <td>{d.propagate ? "yes" : "no"}</td>
-                <td>{d.restricted ? <span className="badge badge-restricted">restricted</span> : "no"}</td>
-                <td className="mono small">{d.attributes.join(", ")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {defs.data && <ClassificationDefsTable defs={defs.data} testId="definitions-list" />}
       {mayDefine && <DefineForm />}
     </Section>
   );
