@@ -269,9 +269,11 @@ def test_run_page_with_charts_and_lineage(console: Console, runs: Runs, dana: Se
     expect(charts.first.locator("canvas")).to_have_count(1)
 
     # Hovering the plot shows the values at the cursor.
-    box = charts.first.locator(".u-over").bounding_box()
+    plot = charts.first.locator(".u-over")
+    plot.hover()  # scrolls it into view, then moves the mouse over it
+    box = plot.bounding_box()
     assert box
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(box["x"] + box["width"] / 2 + 5, box["y"] + box["height"] / 2)
     expect(charts.first.get_by_test_id("chart-tooltip")).to_contain_text("step")
 
     # Export PNG: a real PNG file named after the metric.
@@ -293,8 +295,8 @@ def test_run_page_with_charts_and_lineage(console: Console, runs: Runs, dana: Se
     expect(page.get_by_test_id("lineage-explorer")).to_be_visible()
 
 
-def test_missing_run_and_experiment_show_not_found(runs: Runs, dana: Session) -> None:
-    page = dana.goto("/runs/no-such-run")
-    expect(page.get_by_test_id("not-found")).to_be_visible()
-    page = dana.goto("/experiments/no-such-experiment")
-    expect(page.get_by_test_id("not-found")).to_be_visible()
+def test_missing_or_malformed_ids_show_not_found(runs: Runs, dana: Session) -> None:
+    for path in ["/runs/0b9a4a9e-2f6c-4c43-9d3e-5b8f0e0c1d2a", "/runs/no-such-run",
+                 "/experiments/0b9a4a9e-2f6c-4c43-9d3e-5b8f0e0c1d2a", "/experiments/no-such-experiment"]:
+        page = dana.goto(path)
+        expect(page.get_by_test_id("not-found")).to_be_visible()

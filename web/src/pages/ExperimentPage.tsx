@@ -18,6 +18,7 @@ import {
   type Column,
   type ExperimentView,
 } from "../experiments/viewState";
+import { isBadId } from "../experiments/missing";
 import { NotFoundPage } from "./NotFoundPage";
 import { PageError } from "./RefusedPage";
 
@@ -40,7 +41,7 @@ export function ExperimentPage() {
   const view = parseView(params);
   useRuns(runsQuery(id, view, view.cols ?? rememberedColumns(id, storage()), null).args);
   if (query.isPending) return <Loading what="Loading experiment" />;
-  if (query.isError) return <PageError error={query.error} what="experiments" />;
+  if (query.isError) return isBadId(query.error) ? <NotFoundPage /> : <PageError error={query.error} what="experiments" />;
   if (!query.data) return <NotFoundPage />;
   return <ExperimentRuns experimentId={id} experiment={query.data} />;
 }

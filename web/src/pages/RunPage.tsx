@@ -6,6 +6,7 @@ import { RunCharts } from "../experiments/RunCharts";
 import { RunEnvironmentSection, RunParams, RunStatusSection } from "../experiments/RunFacts";
 import { RunLineage } from "../experiments/RunLineage";
 import { experimentPath } from "../experiments/paths";
+import { isBadId } from "../experiments/missing";
 import { NotFoundPage } from "./NotFoundPage";
 import { PageError } from "./RefusedPage";
 
@@ -14,7 +15,7 @@ export function RunPage() {
   const { id = "" } = useParams();
   const query = useRun(id);
   if (query.isPending) return <Loading what="Loading run" />;
-  if (query.isError) return <PageError error={query.error} what="runs" />;
+  if (query.isError) return isBadId(query.error) ? <NotFoundPage /> : <PageError error={query.error} what="runs" />;
   if (!query.data) return <NotFoundPage />;
   return <RunView run={query.data} />;
 }
