@@ -107,12 +107,13 @@ UNION ALL
   WITH steps, values, n WHERE n > $maxPoints AND $maxPoints >= 4
   WITH steps, values, n, ($maxPoints - 1) / 3 AS buckets, steps[0] AS low, steps[n - 1] AS high
   UNWIND range(0, n - 1) AS i
-  WITH n, i, values[i] AS v, toInteger(toFloat(steps[i] - low) * buckets / (high - low + 1)) AS bucket
-  ORDER BY bucket, i
-  WITH n, bucket, collect([i, v]) AS points
-  WITH n, bucket, points[0][0] AS firstIndex,
-       reduce(b = null, p IN points | CASE WHEN p[1] = p[1] AND (b IS NULL OR p[1] < b[1]) THEN p ELSE b END)[0] AS minIndex,
-       reduce(b = null, p IN points | CASE WHEN p[1] = p[1] AND (b IS NULL OR p[1] > b[1]) THEN p ELSE b END)[0] AS maxIndex
+  WITH n, i, CASE WHEN values[i] = values[i] THEN values[i] END AS v,
+       toInteger(toFloat(steps[i] - low) * buckets / (high - low + 1)) AS bucket
+  // aggregates, not a sort of every point: the bucket's first index and its extremes (NaN is null here)
+  WITH n, bucket, min(i) AS firstIndex, min(v) AS smallest, max(v) AS largest, collect([i, v]) AS members
+  WITH n, firstIndex,
+       head([p IN members WHERE p[1] = smallest])[0] AS minIndex,
+       head([p IN members WHERE p[1] = largest])[0] AS maxIndex
   WITH n, collect(firstIndex) + collect(minIndex) + collect(maxIndex) AS chosen
   UNWIND chosen + [n - 1] AS k
   WITH DISTINCT n, k
