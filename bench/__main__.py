@@ -1,11 +1,14 @@
 """python -m bench run --size 100k [--out DIR] [--chart PATH] [--no-mlmd] [--seed N] [--starts N] [--profile]
-   python -m bench ui [--sizes 500,2000] [--repeats N] [--out DIR] [--seed N]
+   python -m bench ui [--sizes 500,2000] [--repeats N] [--out DIR] [--seed N] [--part all|lineage|experiments]
+                  [--runs 10000] [--points 100000]
    python -m bench load [--rounds N] [--per-round N] [--writes N] [--latency-reads N] [--out DIR]
    python -m bench mlflow [--points 100000] [--rounds 3]
 
 NEO4J_URI must point at a Neo4j the bench may empty. Prints the table, writes DIR/results-<size>.json
 (default bench/results/) and a PNG chart of the ratios (default DIR/results-<size>.png). `ui` opens the
-console's lineage explorer in headless Chromium (bench/ui.py) and writes DIR/results-ui.json.
+console's lineage explorer in headless Chromium (bench/ui.py) and writes DIR/results-ui.json, then the
+experiment pages (bench/ui_part2.py: 10,000 runs, compare of 100, a 100,000-point chart) and writes
+DIR/results-ui-part2.json.
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     ui.add_argument("--repeats", type=int, default=5, help="navigations per size (default 5)")
     ui.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     ui.add_argument("--seed", type=int, default=7)
+    ui.add_argument("--part", choices=["all", "lineage", "experiments"], default="all",
+                    help="part 1's lineage explorer, part 2's experiment pages, or both (default)")
+    ui.add_argument("--runs", type=int, default=10_000, help="part 2: runs in the experiment (default 10,000)")
+    ui.add_argument("--points", type=int, default=100_000, help="part 2: points of the long metric (default 100,000)")
     load = commands.add_parser("load", help="three API replicas on one Neo4j: audit, writers, an unauthenticated flood")
     load.add_argument("--rounds", type=int, default=3, help="alternating audited / unaudited read rounds")
     load.add_argument("--per-round", type=int, default=160, help="lineage reads per round (concurrency 16)")
@@ -68,13 +75,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_ui(args: argparse.Namespace) -> int:
-    from . import ui
+    from . import ui, ui_part2
 
-    results = ui.run(args.out, tuple(int(s) for s in args.sizes.split(",")), repeats=args.repeats, seed=args.seed)
-    print()
-    print(ui.table(results))
-    print(f"\nwrote {args.out / 'results-ui.json'}")
-    return 0 if all(results["checks"].values()) else 1
+    checks: list[bool] = []
+    if args.part in ("all", "lineage"):
+        results = ui.run(args.out, tuple(int(s) for s in args.sizes.split(",")), repeats=args.repeats, seed=args.seed)
+        print()
+        print(ui.table(results))
+        print(f"\nwrote {args.out / 'results-ui.json'}")
+        checks += results["checks"].values()
+    if args.part in ("all", "experiments"):
+        part2 = ui_part2.run_standalone(args.out, repeats=args.repeats, runs=args.runs, points=args.points)
+        print()
+        print("\n".join(ui_part2.table(part2)))
+        print("\nchecks: " + ", ".join(f"{k} {'OK' if v else 'FAILED'}" for k, v in part2["checks"].items()))
+        print(f"wrote {args.out / 'results-ui-part2.json'}")
+        checks += part2["checks"].values()
+    return 0 if all(checks) else 1
 
 
 def _load(args: argparse.Namespace) -> int:

@@ -75,3 +75,18 @@ RETURN m.id AS modelId, d {.*, type: 'Deployment'} AS deployment, v {.*, type: '
        e.createdAt AS since
 ORDER BY d.qualifiedName
 LIMIT 1000
+
+// name: deployments_page
+// Deployments the caller may see (visibility as in entities.cypher, plus the owner rule), optionally
+// only those that ever served a version of $modelId and those in $environment, by qualifiedName: one
+// page of ids plus the total.
+MATCH (d:Entity:Deployment)
+WHERE d.deletedAt IS NULL
+  AND ($environment IS NULL OR d.environment = $environment)
+  AND ($modelId IS NULL OR EXISTS {
+        MATCH (:Entity:Model {id: $modelId})-[:HAS_VERSION]->(:Entity:ModelVersion)-[:DEPLOYED_AS]->(d) })
+  AND (d.id IN $grantedIds OR $owner IN coalesce(d.owners, [])
+       OR ('Deployment' IN $readableTypes AND none(c IN coalesce(d.classificationNames, []) WHERE c IN $hiddenClassifications)))
+WITH d ORDER BY d.qualifiedName
+WITH collect(d.id) AS ids
+RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page

@@ -77,3 +77,50 @@ CALL (s) {
   RETURN collect(value) AS values
 }
 RETURN name, values
+
+// name: metric_points_downsampled
+// Many series' points at once ($series: [{ownerId, name}]), each in step order (then time, then
+// logging order, a retried identical point once, as metric_points) and at most $maxPoints of them:
+// the whole series when it has no more; otherwise a downsample made here, so a 100,000-point series
+// never leaves the database whole. The steps are cut into ($maxPoints - 1) / 3 equal buckets and each
+// bucket keeps its first point and the points of its smallest and largest value (NaN skipped); the
+// series' first and last points are always kept (so at most 3 per bucket + 1). Below 4 points there
+// are no buckets: the first and the last point, cut to $maxPoints.
+UNWIND $series AS wanted
+MATCH (:Entity {id: wanted.ownerId})-[:HAS_METRIC]->(s:MetricSeries {name: wanted.name})
+CALL (s) {
+  MATCH (s)-[:HAS_CHUNK]->(c:MetricChunk)
+  UNWIND range(0, size(c.values) - 1) AS i
+  WITH c.steps[i] AS step, c.values[i] AS value, c.timestamps[i] AS timestamp, c.seq * 100000 + i AS logged
+  WITH step, value, timestamp, min(logged) AS first
+  ORDER BY step, timestamp, first
+  RETURN collect(step) AS steps, collect(value) AS values, collect(timestamp) AS timestamps
+}
+WITH wanted, steps, values, timestamps, size(steps) AS n
+CALL (steps, values, n) {
+  WITH n WHERE n <= $maxPoints
+  RETURN range(0, n - 1) AS keep
+UNION ALL
+  WITH n WHERE n > $maxPoints AND $maxPoints < 4
+  RETURN [0, n - 1][0..$maxPoints] AS keep
+UNION ALL
+  WITH steps, values, n WHERE n > $maxPoints AND $maxPoints >= 4
+  WITH steps, values, n, ($maxPoints - 1) / 3 AS buckets, steps[0] AS low, steps[n - 1] AS high
+  UNWIND range(0, n - 1) AS i
+  WITH n, i, CASE WHEN values[i] = values[i] THEN values[i] END AS v,
+       toInteger(toFloat(steps[i] - low) * buckets / (high - low + 1)) AS bucket
+  // aggregates, not a sort of every point: the bucket's first index and its extremes (NaN is null here)
+  WITH n, bucket, min(i) AS firstIndex, min(v) AS smallest, max(v) AS largest, collect([i, v]) AS members
+  WITH n, firstIndex,
+       head([p IN members WHERE p[1] = smallest])[0] AS minIndex,
+       head([p IN members WHERE p[1] = largest])[0] AS maxIndex
+  WITH n, collect(firstIndex) + collect(minIndex) + collect(maxIndex) AS chosen
+  UNWIND chosen + [n - 1] AS k
+  WITH DISTINCT n, k
+  ORDER BY k
+  // grouped by n, so this branch answers no row at all when its WHERE kept none
+  WITH n, collect(k) AS keep
+  RETURN keep
+}
+RETURN wanted.ownerId AS ownerId, wanted.name AS name, n AS count,
+       [k IN keep | steps[k]] AS steps, [k IN keep | values[k]] AS values, [k IN keep | timestamps[k]] AS timestamps

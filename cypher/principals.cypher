@@ -31,3 +31,10 @@ RETURN count(p) AS admins
 MATCH (p:Principal {name: $name})
 SET p.tokenHash = $tokenHash, p.updatedAt = $now
 RETURN p.name AS name, p.roles AS roles, p.active AS active
+
+// name: principals_page
+// Principals by name, one page plus the total (never their token hashes).
+MATCH (p:Principal)
+WITH p ORDER BY p.name
+WITH collect(p {.name, .roles, .active, .createdAt}) AS found
+RETURN size(found) AS total, found[$skip..$skip + $limit] AS page

@@ -137,7 +137,9 @@ RETURN v {.*, type: 'ModelVersion'} AS version,
        COLLECT { MATCH (a:AliasAssignment)-[:POINTS_TO]->(v) WHERE a.removedAt IS NULL RETURN a.alias AS alias ORDER BY alias } AS aliases
 
 // name: model_details
-MATCH (m:Entity:Model {id: $modelId})
+// Many models at once, each with its current aliases.
+UNWIND $ids AS id
+MATCH (m:Entity:Model {id: id})
 RETURN m {.*, type: 'Model'} AS model,
        COLLECT { MATCH (m)-[:HAS_ALIAS]->(a:AliasAssignment) WHERE a.removedAt IS NULL RETURN a {.*} AS a ORDER BY a.alias } AS aliases
 

@@ -61,8 +61,10 @@ def test_metrics_are_buffered_and_sent_in_batches(client):
     assert run.points_sent == 250
     loss = client.get_run(run.id).metric("loss")
     assert (loss.count, loss.last_step, loss.max) == (250, 249, 1.0)
-    history = client.metric_history(run.id, "loss", max_points=3)
-    assert [(p.step, p.value) for p in history] == [(0, 1.0), (1, 0.5), (2, 1 / 3)]
+    history = client.metric_history(run.id, "loss")
+    assert [(p.step, p.value) for p in history] == [(s, 1 / (s + 1)) for s in range(250)]
+    ends = client.metric_history(run.id, "loss", max_points=3)  # fewer: the server's downsample, here the ends
+    assert [(p.step, p.value) for p in ends] == [(0, 1.0), (249, 1 / 250)]
 
 
 def test_steps_continue_per_metric_when_not_given(client):

@@ -172,7 +172,8 @@ def test_the_demo_story_runs_from_training_to_a_drift_alert(http, services, admi
                metrics { name count } } } } }""",
         {"m": "registry://acme/churn-classifier"},
     )["model"]
-    assert shown["aliases"] == [{"alias": "champion", "version": 3}]
+    # champion by the approved promotion; production moved v2 -> v3 by the console chapter (demo_console.py).
+    assert shown["aliases"] == [{"alias": "champion", "version": 3}, {"alias": "production", "version": 3}]
     [v3] = shown["versions"]
     assert v3["promotions"] == [{"status": "APPROVED", "requestedBy": "system:demo", "decidedBy": "rita"}]
     assert v3["run"]["status"] == "FINISHED" and {m["name"]: m["count"] for m in v3["run"]["metrics"]} == {"loss": 40, "val_auc": 40}

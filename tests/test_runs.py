@@ -148,8 +148,11 @@ def test_thousands_of_points_are_one_call_and_the_summary_follows(admin):
     [series] = log_metrics(admin, run["id"], {"name": "loss", "steps": list(range(5000)), "values": losses})
     assert series["count"] == 5000 and series["lastStep"] == 4999
     assert series["last"] == losses[-1] and series["min"] == losses[-1] and series["max"] == 1.0
+    points = admin.data(POINTS, {"id": run["id"], "name": "loss", "max": 5000})["run"]["metric"]["points"]
+    assert [(p["step"], p["value"]) for p in points] == list(enumerate(losses))
+    # Fewer than the series holds: a downsample (tests/test_metric_downsampling.py), here its two ends.
     points = admin.data(POINTS, {"id": run["id"], "name": "loss", "max": 3})["run"]["metric"]["points"]
-    assert [(p["step"], p["value"]) for p in points] == [(0, 1.0), (1, 0.5), (2, losses[2])]
+    assert [(p["step"], p["value"]) for p in points] == [(0, 1.0), (4999, losses[-1])]
 
 
 def test_points_without_steps_continue_the_series(admin):

@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from ..domain.audit import AuditEvent as EventModel
 from ..domain.audit import AuditFilter
+from ..services.audit import ChainReport
 from .context import Info
 from .pagination import Connection, connection
 
@@ -54,8 +55,41 @@ class AuditEvent:
         )
 
 
+@strawberry.type(description="A walk of the audit hash chain, made when asked.")
+class AuditChainCheck:
+    ok: bool
+    verified_through_seq: int = strawberry.field(description="Events verified from seq 1 (through this one).")
+    head_hash: str | None = strawberry.field(description="The hash of the last verified event (null when none or broken).")
+    checked: int = strawberry.field(description="Events walked.")
+    first_broken_seq: int | None = strawberry.field(description="The first event that does not check out.")
+    message: str
+    pending: int = strawberry.field(description="Recorded, not yet sequenced.")
+    checked_at: datetime
+
+    @classmethod
+    def of(cls, report: ChainReport) -> "AuditChainCheck":
+        chain = report.chain
+        return cls(
+            ok=chain.ok,
+            verified_through_seq=report.verified_through_seq,
+            head_hash=chain.head_hash or None,
+            checked=chain.checked,
+            first_broken_seq=chain.first_broken_seq,
+            message=chain.message,
+            pending=report.pending,
+            checked_at=report.checked_at,
+        )
+
+
 @strawberry.type
 class AuditQuery:
+    @strawberry.field(
+        description="Walk the audit hash chain now (admin and governance-reviewer; FORBIDDEN otherwise, audited)."
+    )
+    async def audit_chain(self, info: Info) -> AuditChainCheck:
+        ctx = info.context
+        return AuditChainCheck.of(await ctx.services.audit.chain(ctx.principal))
+
     @strawberry.field(description="Audit events, newest first, filtered (admin and governance-reviewer only).")
     async def audit_events(
         self,

@@ -9,6 +9,7 @@ import strawberry
 from ..domain import deployments as domain
 from .context import Info
 from .entities import Entity
+from .loaders import version_loader
 from .monitoring import Alert, AlertRule, AlertStatus
 from .pagination import Connection, connection
 from .registry import ModelVersion
@@ -79,8 +80,7 @@ class Deployment:
     async def live_version(self, info: Info) -> ModelVersion | None:
         if self.live_version_id is None:
             return None
-        ctx = info.context
-        found = await ctx.services.registry.find_version(ctx.principal, str(self.live_version_id))
+        found = await version_loader(info).load(str(self.live_version_id))
         return ModelVersion.of(found) if found else None
 
     @strawberry.field(description="The monitoring series logged against this deployment (optionally only some).")
@@ -141,6 +141,21 @@ class DeployInput:
 
 @strawberry.type
 class DeploymentQuery:
+    @strawberry.field(description="Deployments by name, optionally only those that served a version of one model, or in one environment.")
+    async def deployments(
+        self,
+        info: Info,
+        model_id: strawberry.ID | None = None,
+        environment: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> Connection[Deployment]:
+        ctx = info.context
+        page = await ctx.services.deployments.deployments(
+            ctx.principal, str(model_id) if model_id is not None else None, environment, first, after
+        )
+        return connection(page, Deployment.of)
+
     @strawberry.field
     async def deployment(self, info: Info, id: strawberry.ID) -> Deployment | None:
         ctx = info.context

@@ -78,6 +78,14 @@ class Entity:
         wanted = info.context.services.entities.members_wanted(str(self.id), first, after, types)
         return connection(await members_loader(info).load(wanted), Entity.of)
 
+    @strawberry.field(
+        description="What the caller may do to this entity: a subset of read, write, classify and (models and "
+        "their versions) approve, decided by the policy as the operations themselves decide."
+    )
+    def allowed_actions(self, info: Info) -> list[str]:
+        ctx = info.context
+        return ctx.services.entities.allowed_actions(ctx.principal, self.type, str(self.id), self.owners)
+
     @classmethod
     def of(cls, e: domain.Entity) -> "Entity":
         return cls(

@@ -8,7 +8,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -86,6 +86,8 @@ class GraphQLView(GraphQL):
             return
         try:
             response = await self.run(request)
+        except ClientDisconnect:
+            return  # the browser left (a navigation) before its body arrived: nobody is there to answer
         except HTTPException as error:
             # Strawberry answers a malformed body in plain text; clients get the same JSON shape as
             # every other error instead, with a code to switch on.

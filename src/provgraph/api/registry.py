@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from ..domain import registry as domain
 from .context import Info
 from .entities import Entity
+from .loaders import model_loader, run_loader, version_loader
 from .pagination import Connection, connection
 from .runs import Run
 
@@ -36,6 +37,16 @@ class Promotion:
     decided_by: str | None
     decided_at: datetime | None
     decision_comment: str | None
+
+    @strawberry.field(description="The version to promote; null when the caller may not see it.")
+    async def version(self, info: Info) -> "ModelVersion | None":
+        found = await version_loader(info).load(str(self.version_id))
+        return ModelVersion.of(found) if found else None
+
+    @strawberry.field(description="The model whose alias moves; null when the caller may not see it.")
+    async def model(self, info: Info) -> "Model | None":
+        found = await model_loader(info).load(str(self.model_id))
+        return Model.of(found) if found else None
 
     @classmethod
     def of(cls, p: domain.Promotion) -> "Promotion":
@@ -109,8 +120,7 @@ class ModelVersion:
     async def run(self, info: Info) -> Run | None:
         if self.run_id is None:
             return None
-        ctx = info.context
-        found = await ctx.services.runs.find(ctx.principal, str(self.run_id))
+        found = await run_loader(info).load(str(self.run_id))
         return Run.of(found) if found else None
 
 
@@ -149,6 +159,11 @@ class RegistryQuery:
         ctx = info.context
         found = await ctx.services.registry.get_model(ctx.principal, str(id) if id else None, name)
         return Model.of(found) if found else None
+
+    @strawberry.field(description="Registered models by name (text filters: a part of the name, any case; same limits as search).")
+    async def models(self, info: Info, text: str | None = None, first: int = 50, after: str | None = None) -> Connection[Model]:
+        ctx = info.context
+        return connection(await ctx.services.registry.models(ctx.principal, text, first, after), Model.of)
 
     @strawberry.field(description="A model version by id; null when not found.")
     async def model_version(self, info: Info, id: strawberry.ID) -> ModelVersion | None:

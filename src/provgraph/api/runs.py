@@ -15,7 +15,10 @@ from ..domain import metrics as metrics_domain
 from ..domain import runs as domain
 from ..domain.entities import EntityRef as EntityRefModel
 from ..domain.validation import parse
+from ..services.metric_series import check_max_points
+from ..store.metrics import SeriesPoints
 from .context import Info
+from .loaders import PointsWanted, points_loader
 from .entities import Entity, EntityRefInput
 from .pagination import Connection, connection
 from .scalars import Long, MetricValue
@@ -27,6 +30,7 @@ MetricAggregate = strawberry.enum(
     metrics_domain.MetricAggregate, name="MetricAggregate", description="Which value of a series: its last, min or max."
 )
 SortDirection = strawberry.enum(domain.SortDirection, name="SortDirection")
+DEFAULT_MAX_POINTS = 10_000
 
 
 # -- types -----------------------------------------------------------------------------------------
@@ -85,12 +89,26 @@ class MetricSeries:
             owner_kind=owner_kind,
         )
 
-    @strawberry.field(description="The points in step order (then time), at most maxPoints from the first step.")
-    async def points(self, info: Info, max_points: int = 10_000) -> list[MetricPoint]:
-        ctx = info.context
-        service = ctx.services.runs if self.owner_kind == "run" else ctx.services.monitoring
-        found = await service.metric_points(ctx.principal, self.owner_id, self.name, max_points)
-        return [MetricPoint(step=p.step, value=p.value, timestamp=p.timestamp) for p in found]
+    @strawberry.field(
+        description=(
+            "The points in step order (then time): the whole series when it has at most maxPoints, otherwise "
+            "a downsample made by the server (steps cut into buckets, each keeping its first, smallest and "
+            "largest point; the first and last points always kept), at most maxPoints points. maxPoints is "
+            f"1 to {metrics_domain.MAX_POINTS_READ:,}. Every series of a request is read in one batch."
+        )
+    )
+    async def points(self, info: Info, max_points: int = DEFAULT_MAX_POINTS) -> list[MetricPoint]:
+        found = await self._points(info, max_points)
+        return [] if found is None else [MetricPoint(step=p.step, value=p.value, timestamp=p.timestamp) for p in found.points]
+
+    @strawberry.field(description="Whether points(maxPoints:) with this maxPoints answers a downsample, not every point.")
+    async def downsampled(self, info: Info, max_points: int = DEFAULT_MAX_POINTS) -> bool:
+        found = await self._points(info, max_points)
+        return found is not None and found.downsampled
+
+    async def _points(self, info: Info, max_points: int) -> SeriesPoints | None:
+        check_max_points(max_points)  # before batching, so the error is this field's alone
+        return await points_loader(info).load(PointsWanted(self.owner_kind, self.owner_id, self.name, max_points))
 
 
 @strawberry.type(name="CodeVersion")

@@ -14,6 +14,7 @@ from ..domain.errors import ProvgraphError
 from .classifications import ClassificationMutation, ClassificationQuery
 from .audit import AuditQuery
 from .entities import EntityMutation, EntityQuery
+from .experiments import ExperimentQuery
 from .errors import ShapeErrors
 from .grants import GrantMutation, GrantQuery
 from .lineage import LineageQuery
@@ -36,7 +37,7 @@ LIMIT_RULES = [depth_limit_rule(MAX_DEPTH, None), alias_limit_rule(MAX_ALIASES)]
 Query = merge_types("Query", (EntityQuery, LineageQuery, PrincipalQuery, ClassificationQuery, AuditQuery, GrantQuery))
 Mutation = merge_types("Mutation", (EntityMutation, PrincipalMutation, ClassificationMutation, GrantMutation))
 # The ML metadata store (runs, registry, deployments, monitoring).
-Query = merge_types("Query", (Query, RunQuery, RegistryQuery, DeploymentQuery, MonitoringQuery))
+Query = merge_types("Query", (Query, RunQuery, ExperimentQuery, RegistryQuery, DeploymentQuery, MonitoringQuery))
 Mutation = merge_types("Mutation", (Mutation, RunMutation, RegistryMutation, DeploymentMutation, MonitoringMutation))
 # Compliance reports (provenance, classification).
 Query = merge_types("Query", (Query, ReportQuery))

@@ -117,6 +117,8 @@ class Client:
         return None if found is None else Run.model_validate(found)
 
     def metric_history(self, run_id: str, name: str, max_points: int = 100_000) -> list[MetricPoint]:
+        """The series' points in step order; a series longer than max_points comes downsampled by the
+        server (each step bucket's first, smallest and largest point, and both ends), never truncated."""
         run = self.execute(q.METRIC_POINTS, {"id": _id(run_id), "name": name, "max": max_points})["run"]
         metric = (run or {}).get("metric") or {"points": []}
         return [MetricPoint.model_validate(p) for p in metric["points"]]

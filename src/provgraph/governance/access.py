@@ -31,6 +31,17 @@ from ..domain.principals import Principal
 from ..resources import resource_dir
 
 READ, WRITE, CLASSIFY = "read", "write", "classify"
+APPROVE, MANAGE, DEFINE = "approve", "manage", "define"
+# What the console's navigation asks about a principal: each capability is one (action, object) question
+# to the enforcer, the same one the service refusing or allowing the work asks.
+CAPABILITIES: dict[str, tuple[str, str]] = {
+    "audit:read": (READ, "audit"),
+    "principals:read": (READ, "principals"),
+    "principals:admin": (MANAGE, "principals"),
+    "grants:admin": (MANAGE, "principals"),
+    "classifications:define": (DEFINE, "classifications"),
+    "promotions:approve": (APPROVE, "promotions"),
+}
 OWNER = "relation:owner"
 OWNER_READ_RULE = "owner: an entity's owners read what they own (restricted upstream stays hidden)"
 DEFAULT_DENY = "default deny: no policy line allows this"
@@ -288,6 +299,28 @@ class AccessControl:
                 operation=operation,
             )
         return decision
+
+    def capabilities(self, principal: Principal) -> list[str]:
+        """The CAPABILITIES the policy grants this principal, in their table's order."""
+        return [name for name, (action, obj) in CAPABILITIES.items() if self.decide(principal, action, obj).allowed]
+
+    def allowed_actions(
+        self, principal: Principal, entity_type: EntityType, entity_id: str, owners: Iterable[str] = ()
+    ) -> list[str]:
+        """What this principal may do to one entity it can see: read, write, classify and (models and
+        their versions) approve promotions, each decided exactly as the service doing it decides."""
+        owner = principal.name in owners
+        objects = (f"type:{entity_type.label}", f"entity:{entity_id}")
+        allowed = [
+            (READ, self.decide(principal, READ, *objects).allowed or (owner and principal.active)),
+            (WRITE, self.decide(principal, WRITE, *objects, owner=owner).allowed),
+            (CLASSIFY, self.decide(principal, CLASSIFY, "classifications", f"entity:{entity_id}").allowed),
+        ]
+        if entity_type is EntityType.MODEL:
+            allowed.append((APPROVE, self.decide(principal, APPROVE, "promotions", f"entity:{entity_id}").allowed))
+        elif entity_type is EntityType.MODEL_VERSION:
+            allowed.append((APPROVE, self.decide(principal, APPROVE, "promotions").allowed))
+        return [action for action, yes in allowed if yes]
 
     # -- bulk reads -------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import functools
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ..domain.audit import ALLOW, DENY, AuditEvent, AuditFilter, AuditRecord
@@ -211,6 +212,14 @@ class AuditVerification:
     anchors: AnchorCheck | None  # None: no anchors to hold the chain to
 
 
+@dataclass(frozen=True)
+class ChainReport:
+    chain: ChainCheck
+    verified_through_seq: int  # every event from seq 1 through this one checked out
+    pending: int  # recorded, not yet sequenced, when the walk ended
+    checked_at: datetime
+
+
 @audits_denials
 class AuditService:
     def __init__(self, db: Database, access: AccessControl, log: AuditLog, sequencer: AuditSequencer) -> None:
@@ -231,6 +240,30 @@ class AuditService:
         chain = await verify_chain(self._db)
         held = await check_anchors(self._db, anchor_key, anchors) if anchor_key and anchors is not None else None
         return AuditVerification(backlog=waiting, chain=chain, anchors=held)
+
+    async def chain(self, principal: Principal) -> ChainReport:
+        """The console's chain panel (admin and governance-reviewer): chains the backlog as auditEvents
+        does, walks the whole chain now naming the first broken event, and counts what still waits to
+        be sequenced (recorded meanwhile). The check is audited with its outcome; a refusal too."""
+        decision = self._access.require(
+            principal, READ, "audit", "the audit log", resource_type="audit", operation="verify-audit-chain"
+        )
+        await self._sequencer.sequence_pending()
+        checked = await verify_chain(self._db)
+        waiting = await backlog(self._db)
+        report = ChainReport(
+            chain=checked,
+            verified_through_seq=checked.head_seq if checked.ok else max((checked.first_broken_seq or 1) - 1, 0),
+            pending=waiting.pending,
+            checked_at=datetime.now(UTC),
+        )
+        await self._log.record([
+            audit_record(
+                principal, "verify-audit-chain", decision, resource_type="audit",
+                ok=checked.ok, verifiedThroughSeq=report.verified_through_seq, firstBrokenSeq=checked.first_broken_seq,
+            )
+        ])
+        return report
 
     async def events(
         self, principal: Principal, where: AuditFilter, first: int, after: str | None

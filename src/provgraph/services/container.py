@@ -21,6 +21,7 @@ from .audit import AuditService, record_denials
 from .classifications import ClassificationService
 from .deployments import DeploymentService
 from .entities import EntityService
+from .experiments import ExperimentService
 from .grants import GrantService
 from .ingest import IngestService
 from .monitoring import MonitoringService
@@ -52,6 +53,7 @@ class Services:
     audit: AuditService
     classifications: ClassificationService
     runs: RunService
+    experiments: ExperimentService
     artifacts: ArtifactService
     registry: RegistryService
     deployments: DeploymentService
@@ -83,8 +85,8 @@ class Services:
         runs = RunService(db, access, log)
         lineage = LineageService(db, access, log)
         # Every service but sessions audits its denials: the decorated classes themselves
-        # (services/audit.py, @audits_denials); principals and OpenLineage through record_denials until
-        # their classes carry the decorator too.
+        # (services/audit.py, @audits_denials); OpenLineage through record_denials until its class
+        # carries the decorator too.
         return cls(
             db=db,
             access=access,
@@ -94,12 +96,13 @@ class Services:
             ingest=IngestService(db, access, log),
             lineage=lineage,
             openlineage=record_denials(OpenLineageService(db, access, log), log),
-            principals=record_denials(principals, log),
+            principals=principals,
             sessions=SessionService(db, access, principals, log, session_lifetime),
             grants=GrantService(db, access, log),
             audit=AuditService(db, access, log, sequencer),
             classifications=ClassificationService(db, access, log),
             runs=runs,
+            experiments=ExperimentService(db, access, log),
             artifacts=ArtifactService(db, access, runs, log),
             registry=RegistryService(db, access, log),
             deployments=DeploymentService(db, access, log),

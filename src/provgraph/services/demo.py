@@ -6,6 +6,7 @@
         ─> train runs #1, #2 (experiment churn-model) ─> churn-classifier v1, v2 (+ evaluation report)
         ─> v2 deployed as churn-classifier-prod
         ─> (services/demo_mlops.py) train #3 ─> v3, promoted to champion, rolled out; a drift alert fires
+        ─> (services/demo_console.py) two experiments' sweeps, fraud-scorer v1 pending promotion (restricted upstream)
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from ..domain.entities import EntityInput, EntityRef, EntityType, ProcessInput
 from ..domain.principals import Principal
 from .container import Services
+from .demo_console import load_console_chapter
 from .demo_mlops import load_mlops
 
 DEMO_PRINCIPAL = Principal(name="system:demo", roles=("admin",))
@@ -103,4 +105,5 @@ async def load_demo(services: Services) -> bool:
     deployment = await services.entities.get_by_name(DEMO_PRINCIPAL, T.DEPLOYMENT, "k8s://prod/churn-classifier")
     await services.ingest.link_lineage(DEMO_PRINCIPAL, champion.id, deployment.id)
     await load_mlops(services, DEMO_PRINCIPAL)  # train #3 -> v3 promoted to champion, rolled out, drift alert
+    await load_console_chapter(services, DEMO_PRINCIPAL)  # sweeps, fraud-detection, a pending promotion, alias history
     return True

@@ -24,6 +24,7 @@ from ..domain.deployments import (
 from ..domain.entities import EntityType, Found, check_id
 from ..domain.errors import BadInput, Conflict, NotFound
 from ..domain.lineage import LineageKind
+from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
 from ..domain.registry import check_comment
 from ..governance.access import READ, WRITE, AccessControl, Decision, ReadScope
@@ -207,6 +208,42 @@ class DeploymentService:
             return await self.get(principal, deployment_id)
         except NotFound:
             return None
+
+    async def deployments(
+        self, principal: Principal, model_id: str | None, environment: str | None, first: int, after: str | None
+    ) -> Page[Deployment]:
+        """Visible deployments by name, optionally only those that served a version of `model_id` (which
+        must be visible: NOT_FOUND naming modelId otherwise) and those in `environment`: one page."""
+        check_page_size(first)
+        offset = decode_cursor(after)
+        if environment is not None:
+            check_environment_name(environment)
+        self._access.require_type(principal, READ, DEPLOYMENT)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> Page[Deployment]:
+            if model_id is not None:
+                await references.one(tx, scope, model_id, MODEL, "modelId")
+            total, ids = await deployment_store.page(
+                tx, model_id, environment, scope.cypher_params(), scope.principal_name or "", offset, first
+            )
+            found = await deployment_store.details(tx, ids)
+            loaded = {d.id: d for d in await classification_store.with_classifications(tx, list(found.values()))}
+            return Page(items=[loaded[i] for i in ids if i in loaded], offset=offset, total=total)
+
+        try:
+            page = await self._db.read(work)
+        except references.HiddenEntity as hidden:
+            await self._reads.reads(
+                principal, "deployments", scope, resource_id=model_id, resource_type=MODEL, hidden=[hidden.found]
+            )
+            raise
+        await self._reads.reads(
+            principal, "deployments", scope, resource_id=model_id, resource_type=MODEL if model_id else DEPLOYMENT,
+            seen=[Found.of(d.entity, d.classification_names) for d in page.items],
+            environment=environment,
+        )
+        return page
 
     async def production(
         self, principal: Principal, model_id: str | None, model_name: str | None, environment: str | None = PRODUCTION

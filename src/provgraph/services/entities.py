@@ -46,6 +46,18 @@ def fulltext_query(text: str) -> str | None:
     return " AND ".join(f"{word}*" for word in words) if words else None
 
 
+def name_filter(text: str | None) -> str | None:
+    """A list's text filter (a substring of the name, any case): None when blank; LIMIT_EXCEEDED naming
+    `text` past search's limit, so every list's filter is bounded like search."""
+    if text is None or not text.strip():
+        return None
+    if len(text) > MAX_SEARCH_TEXT:
+        raise LimitExceeded(
+            f"text: at most {MAX_SEARCH_TEXT} characters, got {len(text)}", field="text", limit=MAX_SEARCH_TEXT
+        )
+    return text.strip()
+
+
 def alias_query(qualified_name: str) -> str | None:
     """The full-text query for entities with these words in their aliases (the exact alias is checked
     in Cypher). None for a name without letters, which the index cannot find."""
@@ -152,6 +164,11 @@ class EntityService:
             total=total,
         )
         return Page(items=[f.entity for f in found], offset=offset, total=total)
+
+    def allowed_actions(self, principal: Principal, entity_type: EntityType, entity_id: str, owners: list[str]) -> list[str]:
+        """Entity.allowedActions: read, write, classify, approve as the policy decides them for the caller
+        (governance/access.py), so the console offers only what the services will allow."""
+        return self._access.allowed_actions(principal, entity_type, entity_id, owners)
 
     # -- containment (Entity.container, Entity.members) -------------------------------------------
 

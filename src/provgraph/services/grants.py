@@ -21,7 +21,8 @@ from ..domain.principals import ROLES, Principal
 from ..governance.access import CLASSIFY, READ, WRITE, AccessControl, Decision
 from ..governance.audit import AuditLog, audit_record
 from ..store import entities as entity_store
-from ..store import policy_rules, principal_roles
+from ..store import policy_rules
+from ..store import principals as principal_store
 from ..store.database import Database, Tx
 from .references import not_found
 from .audit import audits_denials
@@ -118,11 +119,11 @@ class GrantService:
 
     async def _change(self, actor: Principal, decision: Decision, change: GrantChange, add: bool) -> bool:
         async def work(tx: Tx) -> bool:
-            current_roles = await principal_roles.roles_of(tx, change.principal)
-            if current_roles is None:
+            stored = await principal_store.by_name(tx, change.principal)
+            if stored is None:
                 raise NotFound(f"principal: no principal named {change.principal!r}", field="principal")
             if change.role is not None:
-                changed, resource = await self._change_role(tx, change, current_roles, add), (change.principal, "principal")
+                changed, resource = await self._change_role(tx, change, list(stored.roles), add), (change.principal, "principal")
             else:
                 resource = await self._check_target(tx, change)
                 rules = [change.rule]
@@ -141,9 +142,9 @@ class GrantService:
             return False
         if not roles:
             raise Conflict(f"action: {change.principal!r} would be left without a role; deactivate it instead", field="action")
-        if change.role == "admin" and not add and await principal_roles.other_active_admins(tx, change.principal) == 0:
+        if change.role == "admin" and not add and await principal_store.other_active_admins(tx, change.principal) == 0:
             raise Conflict(f"action: {change.principal!r} is the last active admin", field="action")
-        await principal_roles.set_roles(tx, change.principal, roles)
+        await principal_store.set_roles(tx, change.principal, roles)
         return True
 
     async def _check_target(self, tx: Tx, change: GrantChange) -> tuple[str, str]:

@@ -48,7 +48,8 @@ from ..store import metrics as metric_store
 from ..store import monitoring as monitoring_store
 from ..store import registry as registry_store
 from ..store.database import Database, Tx
-from . import references
+from ..store.metrics import SeriesPoints
+from . import metric_series, references
 from .webhooks import WebhookCall, WebhookDelivery
 from .audit import audits_denials
 
@@ -193,6 +194,12 @@ class MonitoringService:
             return await metric_store.points(tx, deployment_id, name, limit)
 
         return await self._db.read(work)
+
+    async def series_points(
+        self, principal: Principal, wanted: list[tuple[str, str]], max_points: int
+    ) -> dict[tuple[str, str], SeriesPoints]:
+        """(deployment id, metric name) -> its points, whole or downsampled, for a request batch at once."""
+        return await metric_series.series_points(self._db, self._access, principal, DEPLOYMENT, wanted, max_points)
 
     async def metric_summaries(self, principal: Principal, deployment_id: str, names: list[str] | None = None) -> list[MetricSummary]:
         scope = await self._readable(principal)

@@ -5,28 +5,30 @@ from __future__ import annotations
 from ..domain.audit import ANONYMOUS
 from ..domain.errors import BadInput, Conflict, NotFound, TooManyFailures, Unauthenticated
 from ..domain.principals import ROLES, NewPrincipal, Principal, check_principal_name
-from ..governance.access import AccessControl, Decision
+from ..domain.pages import Page, check_page_size, decode_cursor
+from ..governance.access import MANAGE, READ, AccessControl, Decision
 from ..governance.audit import AuditLog, audit_record
 from ..governance.auth_failures import FailedLogins
 from ..governance.tokens import hash_token, new_token, token_matches
+from ..store import principals as principal_store
+from ..store.principals import StoredPrincipal
 from ..store import sessions as session_store
 from ..store.database import Database, Tx
+from .audit import audits_denials
 
 BOOTSTRAP_ADMIN = "admin"
-MANAGE = "manage"
 # The CLI acts with the operator's direct access to the database; its changes are audited under this name.
 OPERATOR = Principal(name="cli-operator", roles=())
 OPERATOR_DECISION = Decision(True, "operator: direct database access through the provgraph CLI")
 
 
+@audits_denials
 class PrincipalService:
-    def __init__(
-        self, db: Database, access: AccessControl, log: AuditLog | None = None, failures: FailedLogins | None = None
-    ) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog, failures: FailedLogins) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
-        self.failures = failures or FailedLogins()
+        self._log = log
+        self.failures = failures
 
     async def authenticate(self, token: str | None, request_id: str = "", client: str = "", action: str = "login") -> Principal:
         """The principal a bearer token belongs to. Wrong, revoked and missing tokens all get the same
@@ -45,7 +47,7 @@ class PrincipalService:
             if not token:
                 self.failures.failed(client, ANONYMOUS, "no bearer token", request_id, action)
                 raise Unauthenticated("a bearer token is required: send 'Authorization: Bearer <token>'")
-            record = await self._db.read(lambda tx: tx.single("principal_by_token_hash", tokenHash=token_hash))
+            record = await self._db.read(lambda tx: principal_store.by_token_hash(tx, token_hash))
             if record is None or not record["active"] or not token_matches(token, record["tokenHash"]):
                 name, reason = (record["name"], "deactivated principal") if record else (ANONYMOUS, "unknown token")
                 self.failures.failed(client, name, reason, request_id, action)
@@ -65,6 +67,24 @@ class PrincipalService:
         summaries = self.failures.take_summaries(close_all)
         await self._log.record(summaries)
         return len(summaries)
+
+    def capabilities(self, principal: Principal) -> list[str]:
+        """What the policy lets this principal do (governance/access.py CAPABILITIES): the console's
+        navigation. A convenience for showing; every service still decides (and refuses) itself."""
+        return self._access.capabilities(principal)
+
+    async def principals(self, actor: Principal, first: int, after: str | None) -> Page[StoredPrincipal]:
+        """Principals by name (admin and governance-reviewer): the read is audited, a refusal too."""
+        decision = self._access.require(
+            actor, READ, "principals", "principals", resource_type="principal", operation="list-principals"
+        )
+        check_page_size(first)
+        offset = decode_cursor(after)
+        total, found = await self._db.read(lambda tx: principal_store.page(tx, offset, first))
+        await self._log.record(
+            [audit_record(actor, "list-principals", decision, resource_type="principal", offset=offset, principals=len(found))]
+        )
+        return Page(items=found, offset=offset, total=total)
 
     async def create(self, actor: Principal, name: str, roles: list[str]) -> NewPrincipal:
         decision = self._access.require(
@@ -87,12 +107,12 @@ class PrincipalService:
         token = new_token()
 
         async def work(tx: Tx) -> Principal:
-            if await tx.single("principal_by_name", name=name):
+            if await principal_store.by_name(tx, name):
                 raise Conflict(f"name: a principal named {name!r} already exists", field="name")
-            record = await tx.single("create_principal", name=name, roles=sorted(set(roles)), tokenHash=hash_token(token))
-            event = audit_record(actor, "create-principal", decision, name, "principal", roles=list(record["roles"]))
+            created = await principal_store.create(tx, name, sorted(set(roles)), hash_token(token))
+            event = audit_record(actor, "create-principal", decision, name, "principal", roles=list(created.roles))
             await self._log.append(tx, [event])
-            return Principal(name=record["name"], roles=tuple(record["roles"]))
+            return Principal(name=created.name, roles=created.roles)
 
         return NewPrincipal(principal=await self._db.write(work), token=token)
 
@@ -110,7 +130,7 @@ class PrincipalService:
         token = new_token()
 
         async def work(tx: Tx) -> None:
-            if await tx.single("set_principal_token", name=name, tokenHash=hash_token(token)) is None:
+            if not await principal_store.set_token(tx, name, hash_token(token)):
                 raise NotFound(f"name: no principal named {name!r}", field="name")
             ended = await session_store.end_all_of(tx, name)  # console sessions signed in with the old token
             await self._log.append(tx, [audit_record(actor, "rotate-token", decision, name, "principal", sessionsEnded=ended)])
@@ -125,10 +145,10 @@ class PrincipalService:
         )
 
         async def work(tx: Tx) -> bool:
-            record = await tx.single("set_principal_active", name=name, active=False)
-            if record is None:
+            before = await principal_store.set_active(tx, name, False)
+            if before is None:
                 raise NotFound(f"name: no principal named {name!r}", field="name")
-            changed = bool(record["before"])
+            changed = before
             ended = await session_store.end_all_of(tx, name)
             event = audit_record(actor, "deactivate-principal", decision, name, "principal", changed=changed, sessionsEnded=ended)
             await self._log.append(tx, [event])
@@ -140,11 +160,10 @@ class PrincipalService:
         """With PROVGRAPH_ADMIN_TOKEN set, the `admin` principal answers to it. Without it, and with no
         active admin yet, a token is generated and returned so `serve` can print it once."""
         if token:
-            await self._db.write(lambda tx: tx.single("ensure_bootstrap_admin", name=BOOTSTRAP_ADMIN, tokenHash=hash_token(token)))
+            await self._db.write(lambda tx: principal_store.ensure_bootstrap_admin(tx, BOOTSTRAP_ADMIN, hash_token(token)))
             return None
-        admins = await self._db.read(lambda tx: tx.single("count_admins"))
-        if admins["admins"]:
+        if await self._db.read(principal_store.count_admins):
             return None
         generated = new_token()
-        await self._db.write(lambda tx: tx.single("ensure_bootstrap_admin", name=BOOTSTRAP_ADMIN, tokenHash=hash_token(generated)))
+        await self._db.write(lambda tx: principal_store.ensure_bootstrap_admin(tx, BOOTSTRAP_ADMIN, hash_token(generated)))
         return generated

@@ -68,11 +68,31 @@ def visible_or_missing(scope: ReadScope, found: Found | None, missing: NotFound,
 
 async def visible(tx: Tx, scope: ReadScope, ids: Iterable[str]) -> dict[str, Found]:
     """The live entities among ids that the scope may see."""
+    return (await partition(tx, scope, ids))[0]
+
+
+async def partition(tx: Tx, scope: ReadScope, ids: Iterable[str]) -> tuple[dict[str, Found], list[Found]]:
+    """The live entities among ids that the scope may see, and those it may not (for the read audit:
+    a batch that met a hidden entity records the denial, though it answers as if it were missing)."""
     wanted = sorted(set(ids))
     if not wanted:
-        return {}
-    live = await entity_store.resolve_ids(tx, wanted)
-    return {i: f for i, f in live.items() if scope.can_see(f.type, f.classification_names, f.id, f.owners)}
+        return {}, []
+    found: dict[str, Found] = {}
+    hidden: list[Found] = []
+    for entity_id, entity in (await entity_store.resolve_ids(tx, wanted)).items():
+        if scope.can_see(entity.type, entity.classification_names, entity.id, entity.owners):
+            found[entity_id] = entity
+        else:
+            hidden.append(entity)
+    return found, hidden
+
+
+async def batch_of(tx: Tx, scope: ReadScope, ids: Iterable[str], entity_type: EntityType) -> tuple[list[str], list[Found]]:
+    """For a request's batch (api/loaders.py): the visible live entities of this type among ids (each
+    once, in order), and the hidden ones met, for the read audit. Others are simply absent."""
+    shown, hidden = await partition(tx, scope, ids)
+    ordered = [i for i in dict.fromkeys(ids) if i in shown and shown[i].type is entity_type]
+    return ordered, hidden
 
 
 async def one(tx: Tx, scope: ReadScope, entity_id: str, entity_type: EntityType, field: str) -> Found:

@@ -14,6 +14,7 @@ Every step is audited in the transaction that makes it.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -40,6 +41,7 @@ from ..store import registry as registry_store
 from ..store.database import Database, Tx
 from . import propagation, references
 from .audit import ReadAudit, audits_denials
+from .entities import name_filter
 
 MODEL, VERSION, RUN = EntityType.MODEL, EntityType.MODEL_VERSION, EntityType.RUN
 APPROVE = "approve"
@@ -220,7 +222,7 @@ class RegistryService:
         return await self.get_version(principal, version_id)
 
     async def search_models(self, principal: Principal, pattern: str | None, first: int, offset: int) -> Page[Model]:
-        """Models whose name matches `pattern` (a regex built from a LIKE), by name."""
+        """Models whose name matches `pattern` (a regex built from a LIKE), by name, in two queries."""
         check_page_size(first, "max_results", MAX_VERSIONS_LISTED)
         self._access.require_type(principal, READ, MODEL)
         scope = await self._access.scope(principal)
@@ -229,8 +231,8 @@ class RegistryService:
             total, ids = await registry_store.search_models(
                 tx, pattern, scope.cypher_params(), scope.principal_name or "", offset, first
             )
-            models = [await registry_store.model(tx, i) for i in ids]
-            return Page(items=[m for m in models if m is not None], offset=offset, total=total)
+            models = await registry_store.models(tx, ids)
+            return Page(items=[models[i] for i in ids if i in models], offset=offset, total=total)
 
         page = await self._db.read(work)
         await self._reads.reads(
@@ -238,6 +240,46 @@ class RegistryService:
             seen=[Found.of(m.entity, m.classification_names) for m in page.items],
         )
         return page
+
+    async def models(self, principal: Principal, text: str | None, first: int, after: str | None) -> Page[Model]:
+        """Visible models whose qualifiedName contains `text` (any case), by name: the console's list."""
+        check_page_size(first)  # within search_models' own bound, so its check (naming max_results) never fires
+        offset = decode_cursor(after)
+        wanted = name_filter(text)
+        pattern = None if wanted is None else "(?is).*" + re.escape(wanted) + ".*"
+        return await self.search_models(principal, pattern, first, offset)
+
+    async def models_by_id(self, principal: Principal, ids: list[str]) -> dict[str, Model]:
+        """The visible models among ids (Promotion.model, batched per request), in one read; audited."""
+        self._access.require_type(principal, READ, MODEL)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> tuple[dict[str, Model], list[Found]]:
+            shown, hidden = await references.batch_of(tx, scope, ids, MODEL)
+            return await registry_store.models(tx, shown), hidden
+
+        found, hidden = await self._db.read(work)
+        await self._reads.reads(
+            principal, "models", scope, resource_type=MODEL, hidden=hidden,
+            seen=[Found.of(m.entity, m.classification_names) for m in found.values()],
+        )
+        return found
+
+    async def versions_by_id(self, principal: Principal, ids: list[str]) -> dict[str, ModelVersion]:
+        """The visible versions among ids (Promotion.version, batched per request), in one read; audited."""
+        self._access.require_type(principal, READ, VERSION)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> tuple[dict[str, ModelVersion], list[Found]]:
+            shown, hidden = await references.batch_of(tx, scope, ids, VERSION)
+            return await self._versions(tx, shown), hidden
+
+        found, hidden = await self._db.read(work)
+        await self._reads.reads(
+            principal, "model-versions", scope, resource_type=VERSION, hidden=hidden,
+            seen=[Found.of(v.entity, v.classification_names) for v in found.values()],
+        )
+        return found
 
     # -- promotions -------------------------------------------------------------------------------
 

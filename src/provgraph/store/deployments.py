@@ -111,3 +111,19 @@ async def production(
         )
         rows.append((live, tuple(d.get("classificationNames") or ()), tuple(v.get("classificationNames") or ())))
     return rows
+
+
+async def page(
+    tx: Tx,
+    model_id: str | None,
+    environment: str | None,
+    visibility: dict[str, list[str]],
+    owner: str,
+    skip: int,
+    limit: int,
+) -> tuple[int, list[str]]:
+    """Visible deployments (of one model's versions, in one environment, when given): (total, page of ids)."""
+    record = await tx.single(
+        "deployments_page", modelId=model_id, environment=environment, owner=owner, skip=skip, limit=limit, **visibility
+    )
+    return record["total"], list(record["page"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ..domain.metrics import MetricBatch, MetricPoint, MetricSummary, from_epoch_millis, summary_from_record
 from .database import Tx
@@ -33,6 +34,34 @@ async def points(tx: Tx, owner_id: str, name: str, limit: int) -> list[MetricPoi
         MetricPoint(step=step, value=value, timestamp=from_epoch_millis(ts))
         for step, value, ts in zip(record["steps"], record["values"], record["timestamps"], strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class SeriesPoints:
+    """The points of one series as read: all of them, or a downsample of `count` points."""
+
+    points: list[MetricPoint]
+    count: int  # points the series holds (each retried identical point once)
+
+    @property
+    def downsampled(self) -> bool:
+        return len(self.points) < self.count
+
+
+async def downsampled(tx: Tx, wanted: list[tuple[str, str]], max_points: int) -> dict[tuple[str, str], SeriesPoints]:
+    """(owner id, name) -> at most `max_points` of that series' points, downsampled in Cypher when it has
+    more, for many series in one query; a series that does not exist is left out."""
+    if not wanted:
+        return {}
+    series = [{"ownerId": owner, "name": name} for owner, name in dict.fromkeys(wanted)]
+    found = {}
+    for r in await tx.records("metric_points_downsampled", series=series, maxPoints=max_points):
+        points = [
+            MetricPoint(step=step, value=value, timestamp=from_epoch_millis(ts))
+            for step, value, ts in zip(r["steps"], r["values"], r["timestamps"], strict=True)
+        ]
+        found[(r["ownerId"], r["name"])] = SeriesPoints(points, r["count"])
+    return found
 
 
 async def tails(tx: Tx, owner_id: str, names: list[str], limit: int) -> dict[str, list[float]]:

@@ -130,16 +130,21 @@ async def versions(tx: Tx, ids: list[str]) -> dict[str, ModelVersion]:
 
 
 async def model(tx: Tx, model_id: str) -> Model | None:
-    record = await tx.single("model_details", modelId=model_id)
-    if record is None:
-        return None
-    node = record["model"]
-    return Model(
-        entity=entity_from_record(node),
-        latest_version=node.get("latestVersion"),
-        aliases=[alias_from_record(a) for a in record["aliases"]],
-        classification_names=tuple(node.get("classificationNames") or ()),
-    )
+    return (await models(tx, [model_id])).get(model_id)
+
+
+async def models(tx: Tx, ids: list[str]) -> dict[str, Model]:
+    """Models by id (those that exist), each with its current aliases, in one query."""
+    found = {}
+    for record in await tx.records("model_details", ids=ids):
+        node = record["model"]
+        found[node["id"]] = Model(
+            entity=entity_from_record(node),
+            latest_version=node.get("latestVersion"),
+            aliases=[alias_from_record(a) for a in record["aliases"]],
+            classification_names=tuple(node.get("classificationNames") or ()),
+        )
+    return found
 
 
 async def model_version_ids(tx: Tx, model_id: str, limit: int) -> list[str]:

@@ -1,9 +1,35 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { NavLink } from "react-router";
+import { useCapabilities } from "../api/capabilities";
 import { useSession } from "../api/hooks";
 import { ApiError, readableError } from "../api/errors";
 import { signOut } from "../api/session";
+import { visibleNav } from "../admin/nav";
+
+function navTestId(label: string): string {
+  return `nav-${label.toLowerCase()}`;
+}
+
+/** The pages this principal may use: until `me` answers, only the ones everybody may. */
+function Navigation() {
+  const { me } = useCapabilities();
+  return (
+    <nav className="nav" aria-label="Main" data-testid="nav">
+      {visibleNav(me?.capabilities ?? []).map((item) =>
+        item.external ? (
+          <a key={item.to} href={item.to} data-testid={navTestId(item.label)}>
+            {item.label}
+          </a>
+        ) : (
+          <NavLink key={item.to} to={item.to} data-testid={navTestId(item.label)}>
+            {item.label}
+          </NavLink>
+        ),
+      )}
+    </nav>
+  );
+}
 
 export function TopBar() {
   const session = useSession();
@@ -26,11 +52,7 @@ export function TopBar() {
       <NavLink to="/search" className="brand">
         <span className="brand-mark" aria-hidden="true">◆</span> provgraph
       </NavLink>
-      <nav className="nav" aria-label="Main">
-        <NavLink to="/search">Search</NavLink>
-        <NavLink to="/classifications">Classifications</NavLink>
-        <a href="/graphql">GraphiQL</a>
-      </nav>
+      <Navigation />
       <div className="topbar-right">
         {error && (
           <span role="alert" className="topbar-error">
