@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import random
 import re
 import uuid
 
@@ -54,8 +55,8 @@ class RefuseThrottled:
     a bearer token (or none) that this process has not accepted recently. Nothing is logged per
     request; the window's summary audit event counts the refusals.
 
-    The answer leaves after `delay` seconds (a timer: a waiting request costs no CPU), as a login
-    prompt answers a wrong password slowly: a client that ignores Retry-After makes at most one guess
+    The answer leaves after about `delay` seconds (a timer: a waiting request costs no CPU), as a login
+    prompt answers a wrong password slowly: a client that ignores Retry-After makes about one guess
     per connection and delay, however fast it is, so the flood's cost to the loop is bounded by its
     connections instead of by how fast this process can refuse. At most `max_waiting` refusals wait at
     once (each holds a connection and a little memory); past that they are answered at once.
@@ -87,7 +88,9 @@ class RefuseThrottled:
             return
         self.waiting += 1
         try:
-            await asyncio.sleep(self.delay)
+            # Jittered (0.5-1.5x): refusals that arrived together must not come due together, or the
+            # flood hits the loop in waves of every connection at once.
+            await asyncio.sleep(self.delay * (0.5 + random.random()))
         finally:
             self.waiting -= 1
 
