@@ -21,6 +21,7 @@ from .auth import error_body
 from .console import is_graphiql_request
 from .context import RequestContext
 from .documents import check_document_size
+from . import variable_coercion
 from .variable_coercion import LargeVariables
 
 
@@ -56,11 +57,11 @@ class GraphQLView(GraphQL):
         self.max_query_bytes = max_query_bytes
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
-        large = False
+        coerce_off_loop = False
         if request.method == "POST" and "application/json" in (request.content_type or ""):
             body = await request.get_body()
+            coerce_off_loop = len(body) > variable_coercion.OFF_LOOP_BYTES
             if len(body) > json_bodies.OFF_LOOP_BYTES:
-                large = True
                 try:
                     decoded = _Decoded(await json_bodies.decode(body))
                 except json.JSONDecodeError as error:
@@ -69,7 +70,7 @@ class GraphQLView(GraphQL):
         data = await super().parse_http_body(request)
         for operation in data if isinstance(data, list) else [data]:
             check_document_size(operation.query, self.max_query_bytes)
-            if large and isinstance(operation.variables, dict):
+            if coerce_off_loop and isinstance(operation.variables, dict):
                 operation.variables = LargeVariables(operation.variables)  # coerced off the loop
         return data
 
