@@ -48,12 +48,14 @@ class RefuseThrottled:
     Such a client floods, and every request it sends costs this process's event loop, which the
     legitimate requests share: each step of theirs (a Bolt round trip, say) waits behind every flood
     request ready at that moment. So this middleware is installed outermost and answers a request from
-    a client being refused (one dict lookup for every other client) with 429 before routing, before
+    a client being refused (one dict lookup for every other client) with 429 (in MLflow's error shape
+    on its paths, as `Authenticate` answers) before routing, before
     any other middleware and before the body is read, from a response built once per message, with
     `Connection: close` so the server neither drains the body nor keeps the connection for the next
     guess. Exactly the requests `Authenticate` would refuse are refused: those needing a principal from
-    a bearer token (or none) that this process has not accepted recently. Nothing is logged per
-    request; the window's summary audit event counts the refusals.
+    a bearer token (or none) that this process has not accepted recently. This middleware logs
+    nothing per request (uvicorn's access log, when on, still writes its line); the window's summary
+    audit event counts the refusals.
 
     The answer leaves after about `delay` seconds (a timer: a waiting request costs no CPU), as a login
     prompt answers a wrong password slowly: a client that ignores Retry-After makes about one guess
@@ -96,17 +98,18 @@ class RefuseThrottled:
 
 
 async def _send_refusal(send: Send, scope: Scope, headers: Headers, refusal: TooManyFailures) -> None:
-    response_headers, body = _refusal(refusal.message, refusal.retry_after, is_mlflow_path(scope["path"]))
+    status, response_headers, body = _refusal(refusal.message, refusal.retry_after, is_mlflow_path(scope["path"]))
     request_id = (b"x-request-id", _request_id(headers).encode())
-    await send({"type": "http.response.start", "status": refusal.status, "headers": [*response_headers, request_id]})
+    await send({"type": "http.response.start", "status": status, "headers": [*response_headers, request_id]})
     await send({"type": "http.response.body", "body": body})
 
 
 @functools.lru_cache(maxsize=256)
-def _refusal(message: str, retry_after: int, mlflow: bool) -> tuple[tuple[tuple[bytes, bytes], ...], bytes]:
-    """The headers and body `Authenticate` would send for this refusal, built once."""
+def _refusal(message: str, retry_after: int, mlflow: bool) -> tuple[int, tuple[tuple[bytes, bytes], ...], bytes]:
+    """The status, headers and body `Authenticate` would send for this refusal (MLflow's shape on its
+    paths), built once."""
     error = TooManyFailures(message, retry_after)
-    _, body = mlflow_error_body(error) if mlflow else (error.status, error_body(error))
+    status, body = mlflow_error_body(error) if mlflow else (error.status, error_body(error))
     headers = (
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
@@ -116,7 +119,7 @@ def _refusal(message: str, retry_after: int, mlflow: bool) -> tuple[tuple[tuple[
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"same-origin"),
     )
-    return headers, body
+    return status, headers, body
 
 
 class Authenticate:
