@@ -9,20 +9,24 @@ A and C audit everything, B has read auditing off (PROVGRAPH_AUDIT_READS=false, 
 (b) plain upserts (one entity, no container: no propagation lock) by 8 concurrent writers across A and
     C vs 1 writer on A.
 (c) an authenticated lineage read's p50 on A while 200 concurrent unauthenticated requests hit A, vs its
-    idle p50.
+    idle p50; the flood runs in a process of its own (bench/load_flood.py). The same on C, whose refusals
+    are answered at once (PROVGRAPH_AUTH_REFUSAL_DELAY_SECONDS=0), for what the refusal delay is worth.
 Every request goes to 127.0.0.1, bounded in count.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -39,9 +43,20 @@ LINEAGE = "query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 4) {
 SOURCE = {"type": "DATASET", "qualifiedName": "bench://load/source"}
 
 
+@dataclass(frozen=True)
+class Replica:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU the replica's process has used (Linux /proc)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def replica(uri: str, **env: str) -> Iterator[str]:
-    """One API replica in its own process; yields its base URL."""
+def replica(uri: str, **env: str) -> Iterator[Replica]:
+    """One API replica in its own process."""
     port = free_port()
     environment = {**os.environ, "NEO4J_URI": uri, "PROVGRAPH_ADMIN_TOKEN": TOKEN, **env}
     process = subprocess.Popen(
@@ -61,7 +76,7 @@ def replica(uri: str, **env: str) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"replica on port {port} did not start")
             time.sleep(0.2)
-        yield url
+        yield Replica(url, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -98,12 +113,17 @@ async def throughput(requests: list[tuple[str, dict[str, Any]]], concurrency: in
         return len(requests) / (time.perf_counter() - started)
 
 
-async def latencies(url: str, payload: dict[str, Any], count: int) -> list[float]:
+async def latencies(url: str, payload: dict[str, Any], count: int, failed: list[int] | None = None) -> list[float]:
+    """Seconds each of `count` sequential requests took. A request answered other than 200 fails the
+    run, unless `failed` is given: then its status is added there and its time left out."""
     async with httpx.AsyncClient(headers=HEADERS, timeout=120) as client:
         seconds = []
         for _ in range(count):
             started = time.perf_counter()
             response = await client.post(f"{url}/graphql", json=payload)
+            if response.status_code != 200 and failed is not None:
+                failed.append(response.status_code)
+                continue
             seconds.append(time.perf_counter() - started)
             assert response.status_code == 200, response.text
         return seconds
@@ -162,41 +182,53 @@ def writers(one: str, two: str, count: int) -> dict[str, Any]:
     return {"one_writer_wps": single, "eight_writers_wps": eight, "ratio": eight / single, "writes": count}
 
 
-async def _flood(url: str, concurrency: int, stop: asyncio.Event, statuses: dict[int, int], limit: int) -> None:
-    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=concurrency)) as client:
-        sent = [0]
-
-        async def attacker() -> None:
-            while not stop.is_set() and sent[0] < limit:
-                sent[0] += 1
-                try:
-                    response = await client.post(f"{url}/graphql", json={"query": "{ me { name } }"},
-                                                 headers={"Authorization": f"Bearer pgt_guess-{sent[0]}"})
-                    status = response.status_code
-                except httpx.TransportError:  # the server reset a connection under the flood
-                    status = 0
-                statuses[status] = statuses.get(status, 0) + 1
-
-        await asyncio.gather(*(attacker() for _ in range(concurrency)))
-
-
-def under_unauthenticated_flood(url: str, source_id: str, count: int, concurrency: int = 200, limit: int = 20_000) -> dict[str, Any]:
+def under_unauthenticated_flood(
+    target: Replica, source_id: str, count: int, rounds: int = 3, concurrency: int = 200, limit: int = 20_000
+) -> dict[str, Any]:
+    """The lineage's p50 on `target` with no flood vs while bench/load_flood.py (its own process) floods
+    it: `rounds` alternations of count/rounds reads each way, since a shared machine's load drifts within
+    a minute and alternating puts both p50s in the same conditions. Between its phases the flood is
+    stopped (SIGSTOP), so an idle phase sees no flood traffic at all."""
     payload = {"query": LINEAGE, "variables": {"id": source_id}}
-    idle = asyncio.run(latencies(url, payload, count))
-
-    async def measure() -> tuple[list[float], dict[int, int]]:
-        stop, statuses = asyncio.Event(), {}
-        flood = asyncio.create_task(_flood(url, concurrency, stop, statuses, limit))
-        await asyncio.sleep(1.0)  # the flood is running
-        loaded = await latencies(url, payload, count)
-        stop.set()
-        await flood
-        return loaded, statuses
-
-    loaded, statuses = asyncio.run(measure())
-    idle_p50, loaded_p50 = statistics.median(idle), statistics.median(loaded)
-    return {"idle_p50_ms": idle_p50 * 1000, "flood_p50_ms": loaded_p50 * 1000, "ratio": loaded_p50 / idle_p50,
-            "flood_statuses": {str(k): v for k, v in sorted(statuses.items())}, "reads": count}
+    per_phase = max(1, count // rounds)
+    idle: list[float] = []
+    loaded: list[float] = []
+    failed: list[int] = []  # a replica's loop starved long enough fails Bolt deadlines: 503
+    flooding = measured = replica_cpu = 0.0
+    flood = subprocess.Popen(
+        [sys.executable, "-m", "bench.load_flood", target.url, str(concurrency), str(limit)],
+        cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert flood.stdout is not None and flood.stdout.readline().strip() == "flooding"
+        for _ in range(rounds):
+            flood.send_signal(signal.SIGSTOP)
+            time.sleep(1.5)  # the refusals in flight answered (they wait 1 s at most) and quiet
+            idle += asyncio.run(latencies(target.url, payload, per_phase))
+            flood.send_signal(signal.SIGCONT)
+            resumed = time.monotonic()
+            time.sleep(1.0)  # the flood is running again: past the threshold, every guess is refused
+            cpu_before, started = target.cpu_seconds(), time.monotonic()
+            loaded += asyncio.run(latencies(target.url, payload, per_phase, failed))
+            replica_cpu += target.cpu_seconds() - cpu_before
+            measured += time.monotonic() - started
+            flooding += time.monotonic() - resumed
+    finally:
+        flood.send_signal(signal.SIGCONT)
+        flood.send_signal(signal.SIGTERM)
+        output, _ = flood.communicate(timeout=120)
+    report = json.loads(output.strip().splitlines()[-1])
+    idle_p50, loaded_p50 = statistics.median(idle), statistics.median(loaded) if loaded else float("nan")
+    return {
+        "idle_p50_ms": idle_p50 * 1000, "flood_p50_ms": loaded_p50 * 1000, "ratio": loaded_p50 / idle_p50,
+        "reads_failed": {str(status): failed.count(status) for status in sorted(set(failed))},
+        "flood_statuses": report["statuses"], "flood_requests": report["requests"],
+        "flood_rps": report["requests"] / flooding,
+        # What the flood cost the shared machine while it ran: its own client's CPU and the flooded
+        # replica's (the measured reads included), each as a share of one core.
+        "flood_client_cpu_share": report["cpu_seconds"] / flooding,
+        "replica_cpu_share": replica_cpu / measured, "reads": len(idle) + len(loaded) + len(failed), "rounds": rounds,
+    }
 
 
 def stored_events(uri: str) -> dict[str, int]:
@@ -216,28 +248,38 @@ def run_load(rounds: int = 3, per_round: int = 160, writes: int = 240, latency_r
     if not uri:
         raise SystemExit("set NEO4J_URI to a Neo4j the bench may empty (e.g. bolt://127.0.0.1:7708)")
     empty(uri)
-    with replica(uri) as a, replica(uri, PROVGRAPH_AUDIT_READS="false") as b, replica(uri) as c:
-        source_id = load_lineage(a)
+    with (
+        replica(uri) as a,
+        replica(uri, PROVGRAPH_AUDIT_READS="false") as b,
+        replica(uri, PROVGRAPH_AUTH_REFUSAL_DELAY_SECONDS="0") as c,
+    ):
+        source_id = load_lineage(a.url)
         results = {
-            "reads": reads_with_and_without_audit(uri, a, b, source_id, rounds, per_round),
-            "writes": writers(a, c, writes),
+            "reads": reads_with_and_without_audit(uri, a.url, b.url, source_id, rounds, per_round),
+            "writes": writers(a.url, c.url, writes),
             "flood": under_unauthenticated_flood(a, source_id, latency_reads),
+            "flood_no_delay": under_unauthenticated_flood(c, source_id, latency_reads),
         }
     results["events_after"] = stored_events(uri)  # the replicas' shutdown chained what was pending
     return results
 
 
 def table(results: dict[str, Any]) -> str:
-    r, w, f = results["reads"], results["writes"], results["flood"]
+    r, w, f, f0 = results["reads"], results["writes"], results["flood"], results["flood_no_delay"]
     rows = [
         ("(a) lineage d4 @16, audited vs read audit off", f"{r['audited_rps']:.1f} vs {r['unaudited_rps']:.1f} req/s", f"{r['ratio']:.2f}x", ">= 0.9x"),
         ("(a) transactions blocked on a lock (sampled)", f"max {r['blocked_max']}, mean {r['blocked_mean']:.2f} of {r['samples']} samples", "", "0"),
         ("(b) plain upserts, 8 writers on 2 replicas vs 1", f"{w['eight_writers_wps']:.1f} vs {w['one_writer_wps']:.1f} writes/s", f"{w['ratio']:.2f}x", ">= 2x"),
         ("(c) lineage p50 under 200 unauthenticated vs idle", f"{f['flood_p50_ms']:.0f} vs {f['idle_p50_ms']:.0f} ms", f"{f['ratio']:.2f}x", "<= 2x"),
+        ("(c) the same, refusals not delayed (replica C)", f"{f0['flood_p50_ms']:.0f} vs {f0['idle_p50_ms']:.0f} ms", f"{f0['ratio']:.2f}x", "(no target)"),
     ]
     width = max(len(row[0]) for row in rows)
     lines = [f"{'figure':<{width}} | measured | ratio | target", "-" * (width + 40)]
     lines += [f"{a:<{width}} | {b} | {c} | {d}" for a, b, c, d in rows]
-    lines.append(f"flood answers by status (0: connection reset): {f['flood_statuses']}; "
-                 f"audit events after: {results['events_after']}")
+    for name, flood in (("(c)", f), ("(c) no delay", f0)):
+        lines.append(f"{name} flood: {flood['flood_requests']} requests, {flood['flood_rps']:.0f}/s, by status "
+                     f"(0: connection failed) {flood['flood_statuses']}; CPU share of one core: flood client "
+                     f"{flood['flood_client_cpu_share']:.2f}, flooded replica {flood['replica_cpu_share']:.2f}; "
+                     f"reads failed under it: {flood['reads_failed'] or 'none'}")
+    lines.append(f"audit events after: {results['events_after']}")
     return "\n".join(lines)

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -137,6 +141,75 @@ def test_the_loop_sequences_for_its_holder_and_releases_on_stop(admin, services,
     http.portal.call(run_until_chained)
     assert pending_count(http, services) == 0
     assert http.portal.call(other.acquire) is True  # released on stop: taken over at once
+
+
+HOLDER_PROCESS = """
+import asyncio, sys
+from provgraph.config import Settings
+from provgraph.governance.audit_sequencer import AuditSequencer
+from provgraph.store.database import Database
+
+async def main() -> None:
+    settings = Settings(NEO4J_URI=sys.argv[1])
+    db = Database.connect(settings.neo4j_uri, **settings.neo4j_options())
+    sequencer = AuditSequencer(db, holder="doomed-holder", lease_seconds=float(sys.argv[2]), interval=0.02)
+    sequencer.start()
+    while not sequencer.holding:
+        await asyncio.sleep(0.05)
+    print("holding", flush=True)
+    await asyncio.Event().wait()  # sequences until it is killed
+
+asyncio.run(main())
+"""
+
+
+def test_a_killed_holder_process_is_replaced_and_the_chain_has_no_gap_or_duplicate(admin, services, http, neo4j_uri, neo4j_driver, quiet_sequencer):
+    """A real second process holds the lease and sequences; it is SIGKILLed while writes go on (perhaps
+    in the middle of a pass, which Neo4j then rolls back); once its lease expires another sequencer
+    takes over and chains everything, each event exactly once."""
+    lease_seconds = 8  # renewed every ~2.7 s: a busy machine does not let it lapse while the holder lives
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER_PROCESS, neo4j_uri, str(lease_seconds)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        successor = AuditSequencer(services.db, holder="successor", lease_seconds=600)
+        assert http.portal.call(successor.acquire) is False  # the other process holds the lease
+        created = upsert(admin, *(dataset(f"db://by-holder/{i}") for i in range(5)))
+        for _ in range(600):  # bounded: the holder chains them within a pass or two
+            if pending_count(http, services) == 0:
+                break
+            time.sleep(0.05)
+        assert pending_count(http, services) == 0  # sequenced by the other process
+
+        with ThreadPoolExecutor(max_workers=4) as pool:  # writes racing the kill
+            racing = [pool.submit(upsert, admin, dataset(f"db://racing/{i}")) for i in range(12)]
+            time.sleep(0.2)
+            holder.send_signal(signal.SIGKILL)
+            created += [entity for future in racing for entity in future.result()]
+        holder.wait(timeout=60)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait(timeout=60)
+    created += upsert(admin, dataset("db://after-the-kill"))  # nobody sequences this one yet
+    assert pending_count(http, services) >= 1
+
+    for _ in range(1200):  # bounded: the dead holder's lease runs out within `lease_seconds`
+        if http.portal.call(successor.acquire):
+            break
+        time.sleep(0.1)
+    assert successor.holding
+    http.portal.call(successor.sequence_pending)
+    assert pending_count(http, services) == 0
+    check = http.portal.call(verify_chain, services.db)
+    assert check.ok, check.message
+    with neo4j_driver.session() as session:
+        seqs = session.run("MATCH (e:AuditEvent) RETURN e.seq AS seq ORDER BY seq").value()
+        ids = session.run("MATCH (e:AuditEvent) RETURN e.eventId AS id").value()
+    assert seqs == list(range(1, len(seqs) + 1))  # no gap
+    assert len(ids) == len(set(ids))  # no event chained twice
+    writes = [e["node"]["resourceId"] for e in admin.data(WRITES)["auditEvents"]["edges"]]
+    assert {c["id"] for c in created} <= set(writes)
+    assert all(writes.count(c["id"]) == 1 for c in created), writes  # each write's event exactly once
 
 
 # -- anchors ---------------------------------------------------------------------------------------

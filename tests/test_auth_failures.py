@@ -4,8 +4,14 @@ lookup, while a token this process accepted keeps working from the same address.
 
 from __future__ import annotations
 
+import json
+import socket
+
+import httpx
+
 from provgraph.governance.auth_failures import FailedLogins
 
+from .live_server import live_server  # noqa: F401 (a fixture)
 from .support import ADMIN_TOKEN
 
 ME = {"query": "{ me { name } }"}
@@ -85,3 +91,33 @@ def test_lookups_in_flight_count_towards_the_threshold():
     for _ in range(3):
         failures.checked("10.0.0.1")
     assert failures.admit("10.0.0.1", "guess-new").counted  # nothing failed: the lookups were fine
+
+
+def test_a_refused_client_is_answered_before_its_body_is_read_and_disconnected(live_server, monkeypatch):
+    """A real server: past the threshold, a request declaring a 50 MB body it never sends is answered
+    429 at once (an answer that waited for the body would never come) and the server closes the
+    connection, so nothing more is read from it."""
+    failures = live_server.services.principals.failures
+    monkeypatch.setattr(failures, "threshold", 2)
+    try:
+        for _ in range(2):
+            guess = httpx.post(f"{live_server.url}/graphql", json=ME, headers={"Authorization": "Bearer pgt_guess"})
+            assert guess.status_code == 401
+        with socket.create_connection(("127.0.0.1", live_server.port), timeout=60) as connection:
+            connection.sendall(
+                b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer pgt_guess\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 50000000\r\n\r\n"
+            )
+            answer = b""
+            while chunk := connection.recv(65536):  # b"": the server closed the connection
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status_line, *lines = head.decode().split("\r\n")
+        headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+        assert status_line.split(" ")[1] == "429"
+        assert headers["connection"] == "close" and int(headers["retry-after"]) >= 1
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-request-id"]
+        error = json.loads(body)["errors"][0]
+        assert error["extensions"]["code"] == "LIMIT_EXCEEDED" and "retry after" in error["message"]
+    finally:
+        failures.reset()

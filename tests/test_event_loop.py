@@ -11,10 +11,12 @@ import threading
 from collections.abc import Iterator
 
 import httpx
+from graphql.execution import executor as graphql_executor
 
-from provgraph.api import json_bodies
+from provgraph.api import json_bodies, variable_coercion
 
 from .live_server import live_server_url  # noqa: F401 (a fixture)
+from .graph import dataset, upsert
 from .support import ADMIN_TOKEN
 
 HEADERS = {"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"}
@@ -88,3 +90,56 @@ def test_a_large_body_that_is_not_json_is_bad_input(http):
     not_utf8 = b'{"query": "{ __typename }", "x": "' + b"\xff" * json_bodies.OFF_LOOP_BYTES + b'"}'
     response = http.post("/graphql", content=not_utf8, headers=HEADERS)
     assert response.status_code == 400 and response.json()["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+
+
+def test_healthz_answers_while_large_variables_are_coerced(live_server_url, monkeypatch):
+    """graphql-core coerces variables synchronously before execution; for a large request that must
+    happen off the loop. Both places that could coerce (graphql-core's executor, and the worker
+    thread of api/variable_coercion.py) report when coercion starts and ends; between the two, /healthz
+    must keep answering. On the loop, none could be answered until coercion ended."""
+    coercing, coerced = threading.Event(), threading.Event()
+
+    def watched(coerce):
+        def coerce_and_report(*args, **kwargs):
+            coercing.set()
+            try:
+                return coerce(*args, **kwargs)
+            finally:
+                coerced.set()
+        return coerce_and_report
+
+    for module in (graphql_executor, variable_coercion):
+        monkeypatch.setattr(module, "get_variable_values", watched(module.get_variable_values))
+    # A list of 600,000 valid values and one invalid at the end: coercion walks them all, then the
+    # request is refused with a coded error (nothing executes, so coercion is all the work after decoding).
+    variables = {"types": ["DATASET"] * 600_000 + ["NOT_A_TYPE"]}
+    body = json.dumps({"query": "query($types: [EntityType!]) { search(types: $types) { totalCount } }", "variables": variables}).encode()
+    assert len(body) > json_bodies.OFF_LOOP_BYTES
+    answered: list[httpx.Response] = []
+    poster = threading.Thread(target=lambda: answered.append(httpx.post(f"{live_server_url}/graphql", content=body, headers=HEADERS, timeout=300)))
+    poster.start()
+    assert coercing.wait(timeout=300)
+    healthy = 0
+    with httpx.Client(base_url=live_server_url, timeout=60) as client:
+        while not coerced.is_set():
+            response = client.get("/healthz")
+            if not coerced.is_set():  # answered while the variables were still being coerced
+                assert response.status_code == 200
+                healthy += 1
+    poster.join()
+    [response] = answered
+    error = response.json()["errors"][0]
+    assert "$types" in error["message"] and error["extensions"]["code"] == "BAD_INPUT", error
+    assert healthy >= 3, healthy
+
+
+def test_large_variables_coerced_off_the_loop_execute_as_usual(http, admin):
+    """The same operation gets the same answer whether its variables were coerced on the loop (a small
+    body) or in a worker thread (a body over the threshold)."""
+    upsert(admin, dataset("db://one"), dataset("db://two"))
+    query = "query($types: [EntityType!], $first: Int!) { search(types: $types, first: $first) { totalCount edges { node { qualifiedName } } } }"
+    small = {"types": ["DATASET"], "first": 5}
+    large = {"types": ["DATASET"] * 150_000, "first": 5}
+    assert len(json.dumps(large)) > json_bodies.OFF_LOOP_BYTES
+    answers = [http.post("/graphql", json={"query": query, "variables": v}, headers=HEADERS).json() for v in (small, large)]
+    assert answers[0] == answers[1] and answers[0]["data"]["search"]["totalCount"] == 2, answers

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Failures are summarised once per client and window; past the threshold the client gets 429.
     auth_failure_window: float = Field(default=60.0, alias="PROVGRAPH_AUTH_FAILURE_WINDOW_SECONDS")
     auth_failure_threshold: int = Field(default=20, alias="PROVGRAPH_AUTH_FAILURE_THRESHOLD")
+    # A refused client waits this long for its 429 (a timer, not work): N connections make at most N
+    # guesses per delay, however fast the client. 0 answers at once.
+    auth_refusal_delay: float = Field(default=1.0, ge=0, le=60, alias="PROVGRAPH_AUTH_REFUSAL_DELAY_SECONDS")
 
     # -- anchored heads (governance/audit_anchors.py) ------------------------------------------------
     # The HMAC-SHA256 key the head is signed with; never stored in Neo4j. Unset: no anchoring.

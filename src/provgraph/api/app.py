@@ -15,7 +15,7 @@ from ..config import Settings
 from ..domain.errors import ProvgraphError
 from ..services.container import Services
 from ..store.database import Database
-from .auth import Authenticate
+from .auth import Authenticate, RefuseThrottled
 from .console import Console, SecurityHeaders
 from .graphql_view import GraphQLView
 from .health import healthz, readyz
@@ -95,6 +95,7 @@ def create_app(
             *console.routes(),  # last: the app's assets, and its pages for every other path
         ],
         middleware=[
+            Middleware(RefuseThrottled, delay=settings.auth_refusal_delay),  # first: a flood costs the least
             Middleware(
                 LimitBody,
                 max_bytes=settings.max_body_bytes,

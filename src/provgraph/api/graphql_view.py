@@ -1,6 +1,6 @@
 """The strawberry ASGI view with provgraph's context, error statuses and JSON errors for bad bodies; the
 document size limit checked on the request before anything parses the document; and large bodies
-decoded off the event loop (api/json_bodies.py)."""
+decoded (api/json_bodies.py) and their variables coerced (api/variable_coercion.py) off the event loop."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from .auth import error_body
 from .console import is_graphiql_request
 from .context import RequestContext
 from .documents import check_document_size
+from . import variable_coercion
+from .variable_coercion import LargeVariables
 
 
 class _Decoded:
@@ -55,8 +57,10 @@ class GraphQLView(GraphQL):
         self.max_query_bytes = max_query_bytes
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        coerce_off_loop = False
         if request.method == "POST" and "application/json" in (request.content_type or ""):
             body = await request.get_body()
+            coerce_off_loop = len(body) > variable_coercion.OFF_LOOP_BYTES
             if len(body) > json_bodies.OFF_LOOP_BYTES:
                 try:
                     decoded = _Decoded(await json_bodies.decode(body))
@@ -66,6 +70,8 @@ class GraphQLView(GraphQL):
         data = await super().parse_http_body(request)
         for operation in data if isinstance(data, list) else [data]:
             check_document_size(operation.query, self.max_query_bytes)
+            if coerce_off_loop and isinstance(operation.variables, dict):
+                operation.variables = LargeVariables(operation.variables)  # coerced off the loop
         return data
 
     async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]

@@ -21,6 +21,7 @@ from .lineage import LineageQuery
 from .principals import PrincipalMutation, PrincipalQuery
 from .deployments import DeploymentMutation, DeploymentQuery
 from .documents import CachedDocuments
+from .variable_coercion import CoerceLargeVariablesOffLoop, ExecutorTakingCoercedVariables
 from .monitoring import MonitoringMutation, MonitoringQuery
 from .registry import RegistryMutation, RegistryQuery
 from .reports import ReportQuery
@@ -61,7 +62,9 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules(LIMIT_RULES),
             CachedDocuments,
+            CoerceLargeVariablesOffLoop,
         ],
+        execution_context_class=ExecutorTakingCoercedVariables,
     )
 
 

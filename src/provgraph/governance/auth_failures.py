@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ..domain.audit import DENY, AuditRecord
+from ..domain.errors import TooManyFailures
 
 MAX_CLIENTS = 100_000  # open windows kept; past it the oldest close early (their summaries are still written)
 MAX_KNOWN_TOKENS = 10_000
@@ -77,6 +78,23 @@ class FailedLogins:
             return Admission(max(1, int(self.window)), counted=False)
         open_window.refused += 1
         return Admission(max(1, int(open_window.opened + self.window - now + 0.999)), counted=False)
+
+    def refusing(self, client: str) -> bool:
+        """Whether `client` is at or past the threshold: a dict lookup, cheap enough to ask of every
+        request before anything else is done with it (api/auth.py). True may be stale (a window that
+        has just expired): `retry_after` has the last word."""
+        open_window = self._windows.get(client)
+        in_flight = self._checking.get(client, 0)
+        if open_window is None and not in_flight:
+            return False
+        return (open_window.total if open_window else 0) + in_flight >= self.threshold
+
+    def too_many(self, retry_after: int) -> TooManyFailures:
+        return TooManyFailures(
+            f"too many failed authentications from this client (over {self.threshold} in {self.window:g} s): "
+            f"retry after {retry_after} s",
+            retry_after,
+        )
 
     def retry_after(self, client: str, token_hash: str | None) -> int | None:
         """Seconds until this client may try again, or None (for a request that is not looked up)."""

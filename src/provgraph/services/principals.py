@@ -38,11 +38,7 @@ class PrincipalService:
         token_hash = hash_token(token) if token else None
         admission = self.failures.admit(client, token_hash)
         if admission.retry_after is not None:
-            raise TooManyFailures(
-                f"too many failed authentications from this client (over {self.failures.threshold} in "
-                f"{self.failures.window:g} s): retry after {admission.retry_after} s",
-                admission.retry_after,
-            )
+            raise self.failures.too_many(admission.retry_after)
         try:
             if not token:
                 self.failures.failed(client, ANONYMOUS, "no bearer token", request_id, action)
@@ -60,6 +56,17 @@ class PrincipalService:
         # version check per second), so the decisions below see current grants.
         await self._access.refresh()
         return Principal(name=record["name"], roles=tuple(record["roles"]), request_id=request_id, client=client)
+
+    def refusing(self, client: str) -> bool:
+        """Whether `client` is past the failed-login threshold: cheap enough to ask of every request."""
+        return self.failures.refusing(client)
+
+    def refusal(self, token: str | None, client: str) -> TooManyFailures | None:
+        """The refusal `authenticate` would raise for this token from `client`, decided without
+        awaiting anything (api/auth.py answers it before the request goes any further); None if the
+        request may go on to `authenticate`."""
+        retry_after = self.failures.retry_after(client, hash_token(token) if token else None)
+        return None if retry_after is None else self.failures.too_many(retry_after)
 
     async def record_login_failures(self, close_all: bool = False) -> int:
         """Writes one summary event per (principal, reason, client) window that has closed (every open
