@@ -30,9 +30,13 @@ export function SearchPage() {
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLOListElement>(null);
 
-  // The URL may change under the box (back button, a shared link): follow it, but not when it only
-  // caught up with what is being typed ("churn " stays "churn " while the URL says q=churn).
-  useEffect(() => setText((current) => (current.trim() === state.q ? current : state.q)), [state.q]);
+  // The URL may change under the box (back button, a shared link): follow it, but not when the change
+  // is this box's own, caught up with typing that has gone on since (keystrokes typed while the URL
+  // was being replaced must stay, and "churn " stays "churn " while the URL says q=churn).
+  const written = useRef<string | null>(null);
+  useEffect(() => {
+    if (state.q !== written.current) setText(state.q);
+  }, [state.q]);
 
   // Search as you type: once typing pauses, the URL takes the text (replacing the history entry, so
   // Back skips the keystrokes), and the query follows the URL. A newer search cancels the older
@@ -41,7 +45,10 @@ export function SearchPage() {
   const paramsKey = params.toString();
   useEffect(() => {
     if (typed === state.q) return;
-    const timer = setTimeout(() => update({ q: typed }, false, { replace: true }), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(() => {
+      written.current = typed;
+      update({ q: typed }, false, { replace: true });
+    }, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
     // `update` reads the current params: paramsKey stands for them.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -82,7 +89,9 @@ export function SearchPage() {
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     // Enter runs the search at once (no wait), unless typing already put this text in the URL.
-    if (typed !== state.q) update({ q: typed });
+    if (typed === state.q) return;
+    written.current = typed;
+    update({ q: typed });
   }
 
   function toggleType(t: EntityType) {
