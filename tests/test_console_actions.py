@@ -21,6 +21,7 @@ CLASSES = "query($id: ID!) { entity(id: $id) { classifications { name propagated
 EDGE = """query($id: ID!) { lineage(id: $id, direction: DOWNSTREAM, depth: 1) { edges { source target blockedClassifications } } }"""
 CLASSIFY = 'mutation($id: ID!) { classify(entityId: $id, name: "CONFIDENTIAL") { id } }'
 EXPLORER = '[data-testid="lineage-explorer"]'
+GRANT = "mutation($p: String!, $id: ID!) { grant(principal: $p, action: \"read\", entityId: $id) }"
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +116,47 @@ def test_a_data_engineer_blocks_and_unblocks_on_an_edge(console: Console, sessio
     assert blocked(console, raw, etl) == []
     assert classifications(console, clean) == {"CONFIDENTIAL": True}  # propagation resumed
     console.graphql('mutation($id: ID!) { declassify(entityId: $id, name: "CONFIDENTIAL") { id } }', {"id": raw})
+    session.recorder.check()
+
+
+def test_a_block_that_reveals_a_placeholder_redraws_it_in_place(console: Console, sessions, graph) -> None:  # noqa: F811
+    """PII on `src` reaches `run` and `out`. The data-engineer holds instance read grants on `src` and
+    `run` only, so `out` is a hatched placeholder. Blocking PII on src -> run takes the propagated PII
+    off `out`: the open explorer draws it as itself, without a reload; unblocking hides it again."""
+    session = sessions("data-engineer")  # its principal exists before the grants name it
+    [src] = console.graphql(UPSERT, {"in": [{"type": "DATASET", "qualifiedName": "test://pii-src", "name": "pii_src"}]})["upsertEntities"]
+    run = console.graphql(RECORD, {"in": {
+        "type": "PIPELINE_RUN", "qualifiedName": "test://pii-run", "name": "pii_run",
+        "inputs": [{"id": src["id"]}], "outputs": [{"type": "DATASET", "qualifiedName": "test://pii-out"}],
+    }})["recordProcess"]
+    [out] = console.graphql(UPSERT, {"in": [{"type": "DATASET", "qualifiedName": "test://pii-out", "name": "pii_out"}]})["upsertEntities"]
+    console.graphql('mutation($id: ID!) { classify(entityId: $id, name: "PII") { id } }', {"id": src["id"]})
+    for entity_id in (src["id"], run["id"]):
+        assert console.graphql(GRANT, {"p": "data-engineer-console", "id": entity_id})["grant"]
+    assert classifications(console, out["id"]) == {"PII": True}
+
+    page = session.goto(f"/entities/{src['id']}/lineage?direction=DOWNSTREAM&depth=2")
+    explorer = page.locator(EXPLORER)
+    expect(explorer).to_have_attribute("data-restricted-count", "1")
+    expect(page.get_by_test_id(f"lineage-node-{out['id']}")).to_have_count(0)
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    open_edge(page, src["id"], run["id"])
+    page.get_by_label("Classification to block").select_option("PII")
+    page.get_by_test_id("edge-block").click()
+    revealed = page.get_by_test_id(f"lineage-node-{out['id']}")
+    expect(revealed).to_contain_text("pii_out")
+    expect(revealed).to_have_attribute("data-entity-id", out["id"])
+    expect(explorer).to_have_attribute("data-restricted-count", "0")
+    expect(page.get_by_test_id("lineage-hidden-count")).to_have_count(0)
+    assert classifications(console, out["id"]) == {}
+
+    page.get_by_test_id("edge-unblock-PII").click()  # the panel stays on the changed edge
+    expect(page.get_by_test_id(f"lineage-node-{out['id']}")).to_have_count(0)
+    expect(explorer).to_have_attribute("data-restricted-count", "1")
+    expect(page.get_by_test_id("lineage-hidden-count")).to_contain_text("1 restricted entity hidden")
+    assert classifications(console, out["id"]) == {"PII": True}
+    assert page.evaluate("window.__sameDocument === true"), "the explorer changed by reloading the page"
     session.recorder.check()
 
 

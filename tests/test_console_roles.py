@@ -9,8 +9,10 @@ One graph and one sign-in per role for the whole module."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import json
 import os
 import re
 import struct
@@ -98,6 +100,63 @@ def test_search_finds_an_entity_and_opens_its_page(browser_as, story: Story, rol
     expect(page.get_by_role("tab", name="Lineage")).to_be_visible()
     report = page.get_by_test_id("report-download-md")
     expect(report).to_have_attribute("href", f"/api/v1/reports/provenance/{table['id']}?format=md")
+
+
+def searched_text(request) -> str | None:
+    """The text a request from the search page searched for (None for any other request)."""
+    body = json.loads(request.post_data or "null") if request.method == "POST" else None
+    if not isinstance(body, dict) or "query Search(" not in body.get("query", ""):
+        return None
+    return body["variables"]["text"]
+
+
+def test_search_runs_as_you_type_and_drops_a_stale_answer(browser_as, story: Story) -> None:
+    """No Enter: a pause in typing runs the search and the URL follows, replacing its history entry
+    rather than pushing one per keystroke. A search overtaken by newer typing is cancelled, and its
+    answer, even when it would arrive last, is never shown."""
+    session = browser_as("admin")
+    page = session.goto("/search")
+    box = page.get_by_role("searchbox", name="Search")
+    expect(page.get_by_test_id("search-total")).to_be_visible()  # the empty search's answer
+    history = page.evaluate("history.length")
+
+    held: list = []  # the search for "sessions", held until the newer search has been answered
+
+    def hold_stale(route) -> None:
+        if searched_text(route.request) == "sessions":
+            held.append(route)
+        else:
+            route.continue_()
+
+    cancelled: list[str | None] = []
+    page.on("requestfailed", lambda request: cancelled.append(searched_text(request)))
+    page.route("**/graphql", hold_stale)
+    try:
+        box.press_sequentially("sessions", delay=40)
+        expect(page).to_have_url(re.compile(r"[?&]q=sessions$"))  # the pause ran it (its request is held)
+        for _ in range(200):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert len(held) == 1, "the pause did not send a search"
+        box.press_sequentially("_clean", delay=40)
+        expect(page).to_have_url(re.compile(r"[?&]q=sessions_clean$"))
+        table = story.sessions_table
+        expect(page.get_by_test_id(f"search-result-{table['id']}")).to_be_visible()
+        expect(page.get_by_test_id("search-total")).to_have_text(re.compile(r"^2 results"))
+        for _ in range(200):
+            if "sessions" in cancelled:
+                break
+            page.wait_for_timeout(50)
+        assert "sessions" in cancelled, "the overtaken search was not cancelled"
+        with contextlib.suppress(Exception):  # cancelled, so there is nothing left to answer
+            held[0].continue_()
+        page.wait_for_timeout(300)
+        expect(page.get_by_test_id("search-total")).to_have_text(re.compile(r"^2 results"))
+    finally:
+        page.unroute("**/graphql")
+    assert page.evaluate("history.length") == history, "typing pushed history entries"
+    assert box.input_value() == "sessions_clean"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -22,6 +22,8 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(path, { credentials: "same-origin", ...init });
   } catch (cause) {
+    // A request its caller cancelled (a newer search superseded it) is no failure of the server.
+    if (init.signal?.aborted) throw cause;
     throw new ApiError("The server cannot be reached.", "NETWORK", 0, { cause: String(cause) });
   }
 }
@@ -32,9 +34,14 @@ function noteFailure(error: ApiError, { redirectOn401 }: { redirectOn401: boolea
   return error;
 }
 
-export async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function graphql<T>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  { signal }: { signal?: AbortSignal } = {},
+): Promise<T> {
   const response = await send("/graphql", {
     method: "POST",
+    signal,
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ query, variables }),
   });

@@ -41,7 +41,7 @@ export interface SearchAnswer {
  * One request: the page of results, and the facet counts (the totalCount of the same search narrowed
  * to each type, and to each classification), as aliased fields.
  */
-export async function search(args: SearchArgs, classifications: string[]): Promise<SearchAnswer> {
+export async function search(args: SearchArgs, classifications: string[], signal?: AbortSignal): Promise<SearchAnswer> {
   const typeFacets = ENTITY_TYPES.map(
     (t) => `t_${t}: search(text: $text, types: [${t}], classification: $classification, first: 1) { totalCount }`,
   ).join("\n");
@@ -62,7 +62,7 @@ export async function search(args: SearchArgs, classifications: string[]): Promi
     classification: args.classification,
     first: args.first ?? 25,
     after: args.after,
-  });
+  }, { signal });
   const typeCounts = Object.fromEntries(ENTITY_TYPES.map((t) => [t, data[`t_${t}`].totalCount])) as Record<
     EntityType,
     number

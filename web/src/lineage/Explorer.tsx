@@ -18,26 +18,28 @@ import {
 import "@xyflow/react/dist/style.css";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { readableError } from "../api/errors";
-import { entitiesByIds, lineage, type LineageArgs } from "../api/queries";
+import { lineage, type LineageArgs } from "../api/queries";
 import type { ClassificationAssignment, Entity, Lineage } from "../api/types";
 import { EdgePanel } from "./EdgePanel";
 import { EntityNode, type EntityFlowNode, type SideState } from "./EntityNode";
 import { ExplorerContext, type ExplorerActions } from "./ExplorerContext";
 import { exportCsv, exportPng, exportSvg, viewSvg } from "./exportView";
 import {
+  addPath,
   emptyGraph,
   expansionKey,
   mergeAnswer,
   pathEdgeKeys,
-  refreshEntities,
+  replayLoads,
   restrictedCount,
   visibleEdges,
   visibleNodeIds,
   withEdge,
   type Graph,
+  type Load,
 } from "./graph";
 import { NODE_HEIGHT, NODE_WIDTH } from "./columns";
-import { nodesToFit } from "./layoutChoice";
+import { ELK_MAX_NODES, nodesToFit } from "./layoutChoice";
 import { LineageEdgeView, type LineageFlowEdge } from "./LineageEdgeView";
 import { PathFinder, usePath } from "./PathFinder";
 import { useLayout } from "./useLayout";
@@ -85,6 +87,8 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
   const [hovered, setHovered] = useState<ClassificationAssignment | null>(null);
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const path = usePath(root.id, view.pathTo, setGraph);
+  // Every lineage read the graph is made of, in order, to read them all again after a change.
+  const loads = useRef<Load[]>([{ startId: root.id, direction: view.direction, depth: view.depth }]);
 
   const visible = useMemo(() => visibleNodeIds(graph, collapsed), [graph, collapsed]);
   const edges = useMemo(() => visibleEdges(graph, visible), [graph, visible]);
@@ -112,6 +116,7 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
       try {
         const args: LineageArgs = { id: nodeId, direction, depth: 1, types: view.types, asOf: view.asOf };
         const answer = await client.fetchQuery({ queryKey: ["lineage", args], queryFn: () => lineage(args) });
+        loads.current.push({ startId: nodeId, direction, depth: 1 });
         setGraph((g) => mergeAnswer(g, answer, nodeId, direction));
       } catch (e) {
         setError(readableError(e));
@@ -121,6 +126,26 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
     },
     [client, collapsed, graph.expanded, view.types, view.asOf],
   );
+
+  // Propagation moved (a block or unblock): what each drawn entity carries may have changed, and with
+  // it what this principal may see. Every load is read again and the graph rebuilt from the answers,
+  // so a placeholder that became readable is drawn as its entity (and the other way round), in place.
+  const reread = useCallback(async () => {
+    const current = [...loads.current];
+    try {
+      const answers = await Promise.all(
+        current.map((l) => {
+          const args: LineageArgs = { id: l.startId, direction: l.direction, depth: l.depth, types: view.types, asOf: view.asOf };
+          return client.fetchQuery({ queryKey: ["lineage", args], queryFn: () => lineage(args), staleTime: 0 });
+        }),
+      );
+      const rebuilt = replayLoads(root.id, current, answers);
+      const found = path.found;
+      setGraph(found ? addPath(rebuilt, found.path, found.entities, found.rootIsFirst) : rebuilt);
+    } catch (e) {
+      setError(readableError(e));
+    }
+  }, [client, root.id, view.types, view.asOf, path.found]);
 
   const actionsRef = useRef<ExplorerActions>({ toggle, highlight: setHovered });
   actionsRef.current = { toggle, highlight: setHovered };
@@ -195,6 +220,12 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
 
   const fitted = useRef("");
   const canvas = useRef<HTMLDivElement>(null);
+  // While the view moves, the canvas says so with a class (set on the element itself, so panning
+  // renders nothing in React): the CSS then gives the moving layer to the compositor and takes the
+  // nodes out of hit testing, so a frame of a pan is a layer moved, not a repaint (styles.css). Set
+  // on the first move, not on the press: a click on an edge must still land on the edge.
+  const onMove = useCallback(() => canvas.current?.classList.add("is-moving"), []);
+  const onMoveEnd = useCallback(() => canvas.current?.classList.remove("is-moving"), []);
   useEffect(() => {
     if (!layout.ready || !flowNodes.length || fitted.current === layout.kind) return;
     fitted.current = layout.kind;
@@ -278,9 +309,12 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
               maxZoom={2}
               onEdgeClick={(_, e) => setSelectedEdge(e.id)}
               onPaneClick={() => setSelectedEdge(null)}
+              onMove={onMove}
+              onMoveEnd={onMoveEnd}
               proOptions={{ hideAttribution: true }}
             >
-              <Background gap={24} size={1} />
+              {/* The dotted background is redrawn over the whole pane on every frame of a pan: small views only. */}
+              {visible.size <= ELK_MAX_NODES && <Background gap={24} size={1} />}
               <Controls showInteractive={false} />
               {visible.size <= 1000 && <MiniMap pannable zoomable nodeColor={(n) => (n.data?.restricted ? "#cfd5de" : "#a9bcf0")} />}
             </ReactFlow>
@@ -313,13 +347,10 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
                 edge={edge}
                 graph={graph}
                 canClassify={canClassify}
-                onChanged={async (changed) => {
+                onChanged={(changed) => {
                   setGraph((g) => withEdge(g, changed));
                   onStale();
-                  // Propagation moved: re-read the drawn entities' classifications, keeping the view.
-                  const ids = [...visible].filter((id) => !graph.nodes.get(id)?.restricted).slice(0, 500);
-                  const fresh = await entitiesByIds(ids).catch(() => null);
-                  if (fresh) setGraph((g) => refreshEntities(g, fresh));
+                  void reread();
                 }}
                 onClose={() => setSelectedEdge(null)}
               />

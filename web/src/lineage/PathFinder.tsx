@@ -2,10 +2,19 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { readableError } from "../api/errors";
 import { entitiesByIds, lineagePath } from "../api/queries";
+import type { Entity } from "../api/types";
 import { addPath, type Graph } from "./graph";
+
+export interface FoundPath {
+  path: string[];
+  entities: Entity[];
+  rootIsFirst: boolean;
+}
 
 export interface PathState {
   ids: string[] | null;
+  /** What was added to the graph, to add again when the graph is rebuilt. */
+  found: FoundPath | null;
   searching: boolean;
   notFound: boolean;
   error: string | null;
@@ -19,7 +28,7 @@ export function usePath(rootId: string, pathTo: string | null, setGraph: (f: (g:
   const query = useQuery({
     queryKey: ["lineagePath", rootId, pathTo],
     enabled: !!pathTo,
-    queryFn: async () => {
+    queryFn: async (): Promise<FoundPath | null> => {
       const down = await lineagePath(rootId, pathTo!);
       const path = down ?? (await lineagePath(pathTo!, rootId));
       if (!path) return null;
@@ -33,6 +42,7 @@ export function usePath(rootId: string, pathTo: string | null, setGraph: (f: (g:
   }, [data, setGraph]);
   return {
     ids: data?.path ?? null,
+    found: data ?? null,
     searching: query.isFetching,
     notFound: query.isSuccess && data === null,
     error: query.isError ? readableError(query.error) : null,

@@ -7,7 +7,7 @@ import {
   maskRestricted,
   mergeAnswer,
   pathEdgeKeys,
-  refreshEntities,
+  replayLoads,
   restrictedCount,
   signedColumns,
   visibleEdges,
@@ -200,15 +200,36 @@ describe("addPath", () => {
   });
 });
 
-describe("refreshEntities", () => {
-  it("replaces the entities it is given and keeps everything else", () => {
-    const g = mergeAnswer(emptyGraph("R"), first, "R", "BOTH");
-    const d1 = { ...g.nodes.get("d1")!.entity!, classifications: [] };
-    const fresh = { ...d1, classifications: [{ name: "PII", attributes: {}, propagate: true, propagated: true, sourceId: "R", path: ["R", "d1"] }] };
-    const next = refreshEntities(g, [fresh, { ...d1, id: "unknown" }]);
-    expect(next.nodes.get("d1")!.entity!.classifications.map((c) => c.name)).toEqual(["PII"]);
-    expect(next.nodes.get("d1")!.column).toBe(1);
-    expect(next.nodes.has("unknown")).toBe(false);
-    expect(g.nodes.get("d1")!.entity!.classifications).toEqual([]);
+describe("replayLoads", () => {
+  const expansion: Lineage = { root: "d2", nodes: [node("d2", 0), node("d3", 1)], edges: [edge("d2", "d3")], truncated: false };
+  const loads = [
+    { startId: "R", direction: "BOTH" as const, depth: 2 },
+    { startId: "d2", direction: "DOWNSTREAM" as const, depth: 1 },
+  ];
+
+  it("builds the same graph from the same answers", () => {
+    const built = mergeAnswer(mergeAnswer(emptyGraph("R"), first, "R", "BOTH", 2), expansion, "d2", "DOWNSTREAM");
+    const replayed = replayLoads("R", loads, [first, expansion]);
+    expect([...replayed.nodes.entries()]).toEqual([...built.nodes.entries()]);
+    expect([...replayed.edges.keys()]).toEqual([...built.edges.keys()]);
+    expect(replayed.expanded).toEqual(built.expanded);
+  });
+
+  it("draws a placeholder that became readable as its entity, and an entity that became restricted as a placeholder", () => {
+    const g = replayLoads("R", loads, [first, expansion]);
+    // Now the restricted node is "u3" (readable), and d3 is hidden.
+    const fresh: Lineage = {
+      ...first,
+      nodes: first.nodes.map((n) => (n.restricted ? node("u3", 2) : n)),
+      edges: first.edges.map((e) => (e.source === "restricted-1" ? edge("u3", "u1") : e)),
+    };
+    const hiddenNow: Lineage = { ...expansion, nodes: [node("d2", 0), node("restricted-1", 1, true)], edges: [edge("d2", "restricted-1")] };
+    const next = replayLoads("R", loads, [fresh, hiddenNow]);
+    expect(restrictedCount(g, new Set(g.nodes.keys()))).toBe(1);
+    expect(next.nodes.get("u3")).toMatchObject({ restricted: false, column: -2 });
+    expect(next.nodes.has("d3")).toBe(false);
+    const [placeholder] = [...next.nodes.values()].filter((n) => n.restricted);
+    expect(placeholder).toMatchObject({ id: "restricted:1:restricted-1", column: 3, entity: null });
+    expect(next.edges.has("d2->restricted:1:restricted-1")).toBe(true);
   });
 });

@@ -226,12 +226,18 @@ export function addPath(graph: Graph, path: readonly string[], entities: readonl
   return { ...graph, nodes, edges };
 }
 
-/** The graph with fresher copies of some entities (after a change that moved classifications). */
-export function refreshEntities(graph: Graph, entities: readonly LineageEntity[]): Graph {
-  const nodes = new Map(graph.nodes);
-  for (const e of entities) {
-    const n = nodes.get(e.id);
-    if (n && !n.restricted) nodes.set(e.id, { ...n, entity: e });
-  }
-  return { ...graph, nodes };
+/** One lineage read the graph is made of: the first answer, or one expansion. */
+export interface Load {
+  startId: string;
+  direction: Direction;
+  depth: number;
+}
+
+/**
+ * The graph built again from fresh answers to the same loads, in the same order (after a change that
+ * moved classifications: a placeholder may have become readable, or an entity restricted). Columns and
+ * expansions come out as before; what is restricted now is whatever the fresh answers say.
+ */
+export function replayLoads(rootId: string, loads: readonly Load[], answers: readonly Lineage[]): Graph {
+  return loads.reduce((g, load, i) => mergeAnswer(g, answers[i], load.startId, load.direction, load.depth), emptyGraph(rootId));
 }

@@ -7,6 +7,8 @@ import { ENTITY_TYPES, isEntityType, typeLabel, type EntityType } from "../api/t
 import { ClassificationBadge, QueryError, TypeChip, entityPath } from "../components/common";
 
 const PAGE_SIZE = 25;
+/** Typing pauses this long before the search runs (each keystroke restarts the wait). */
+export const SEARCH_DEBOUNCE_MS = 250;
 
 function readParams(params: URLSearchParams) {
   return {
@@ -28,11 +30,34 @@ export function SearchPage() {
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLOListElement>(null);
 
-  useEffect(() => setText(state.q), [state.q]);
+  // The URL may change under the box (back button, a shared link): follow it, but not when the change
+  // is this box's own, caught up with typing that has gone on since (keystrokes typed while the URL
+  // was being replaced must stay, and "churn " stays "churn " while the URL says q=churn).
+  const written = useRef<string | null>(null);
+  useEffect(() => {
+    if (state.q !== written.current) setText(state.q);
+  }, [state.q]);
+
+  // Search as you type: once typing pauses, the URL takes the text (replacing the history entry, so
+  // Back skips the keystrokes), and the query follows the URL. A newer search cancels the older
+  // one's request (the signal), and only the current key's answer is ever shown.
+  const typed = text.trim();
+  const paramsKey = params.toString();
+  useEffect(() => {
+    if (typed === state.q) return;
+    const timer = setTimeout(() => {
+      written.current = typed;
+      update({ q: typed }, false, { replace: true });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+    // `update` reads the current params: paramsKey stands for them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [typed, paramsKey]);
 
   const answer = useQuery({
     queryKey: ["search", state, names],
-    queryFn: () => search({ text: state.q, types: state.types, classification: state.classification, after: state.after, first: PAGE_SIZE }, names),
+    queryFn: ({ signal }) =>
+      search({ text: state.q, types: state.types, classification: state.classification, after: state.after, first: PAGE_SIZE }, names, signal),
     enabled: defs.isSuccess || defs.isError,
     placeholderData: keepPreviousData,
   });
@@ -49,7 +74,7 @@ export function SearchPage() {
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  function update(next: Partial<ReturnType<typeof readParams>>, keepCursor = false) {
+  function update(next: Partial<ReturnType<typeof readParams>>, keepCursor = false, { replace = false } = {}) {
     const merged = { ...state, ...next };
     const out = new URLSearchParams();
     if (merged.q) out.set("q", merged.q);
@@ -58,12 +83,15 @@ export function SearchPage() {
     if (keepCursor && merged.after) out.set("after", merged.after);
     if (!keepCursor) setCursors([]);
     setActive(-1);
-    setParams(out);
+    setParams(out, { replace });
   }
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
-    update({ q: text.trim() });
+    // Enter runs the search at once (no wait), unless typing already put this text in the URL.
+    if (typed === state.q) return;
+    written.current = typed;
+    update({ q: typed });
   }
 
   function toggleType(t: EntityType) {
