@@ -23,7 +23,7 @@ from openlineage.client.facet_v2 import (
     tags_dataset,
 )
 
-from provgraph.api.openlineage import parse_event
+from provgraph.openlineage.events import parse_event
 from provgraph.domain.principals import Principal
 from provgraph.governance.access import AccessControl
 from provgraph.governance.audit import AuditLog
