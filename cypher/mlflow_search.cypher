@@ -4,9 +4,11 @@
 // Live __TYPE__ entities (Experiment, Model or ModelVersion) the caller may see, passing every
 // condition, sorted, one page of ids plus the total. A version is seen only with its model, and its
 // `name` is its model's. Each entity's searchable attributes are one map, `a`; a condition
-// {key, op, value} reads a[key] and its operator is picked by CASE (op from the closed set EQ NE LT LTE
-// GT GTE LIKE ILIKE IN NOT_IN; LIKE values arrive as regexes), so no Cypher is built from text. An
-// attribute the entity lacks (a version without a run) never satisfies a condition, `!=` included.
+// {field, key, op, value} reads a[key] and its operator is picked by CASE (op from the closed set EQ NE
+// LT LTE GT GTE LIKE ILIKE IN NOT_IN; LIKE values arrive as regexes), so no Cypher is built from text. An
+// attribute the entity lacks (a version without a run) never satisfies a condition, `!=` included. A
+// TAG condition reads no value (no MLflow tags are kept on these entities), and a lacking tag satisfies
+// exactly NE and NOT_IN (domain/registry_search.py).
 // $sort: [{key, descending}], at most four (MAX_SORT_KEYS), then the id; entities without a sort key's
 // value come last on it. Visibility as search_models: granted ids, the owner rule, readable types
 // and hidden classifications, on the version and on its model.
@@ -28,14 +30,18 @@ WITH e, {
        run_id: e.runId,
        version_number: e.version
      } AS a
-WHERE all(c IN $conditions WHERE a[c.key] IS NOT NULL AND CASE c.op
-        WHEN 'EQ' THEN a[c.key] = c.value WHEN 'NE' THEN a[c.key] <> c.value
-        WHEN 'LT' THEN a[c.key] < c.value WHEN 'LTE' THEN a[c.key] <= c.value
-        WHEN 'GT' THEN a[c.key] > c.value WHEN 'GTE' THEN a[c.key] >= c.value
-        WHEN 'LIKE' THEN a[c.key] =~ c.value WHEN 'ILIKE' THEN a[c.key] =~ c.value
-        WHEN 'IN' THEN a[c.key] IN c.value WHEN 'NOT_IN' THEN NOT a[c.key] IN c.value
-        ELSE false
-      END)
+WHERE all(c IN $conditions WHERE
+        CASE WHEN c.field = 'TAG' THEN c.op IN ['NE', 'NOT_IN']
+             WHEN a[c.key] IS NULL THEN false
+             ELSE CASE c.op
+               WHEN 'EQ' THEN a[c.key] = c.value WHEN 'NE' THEN a[c.key] <> c.value
+               WHEN 'LT' THEN a[c.key] < c.value WHEN 'LTE' THEN a[c.key] <= c.value
+               WHEN 'GT' THEN a[c.key] > c.value WHEN 'GTE' THEN a[c.key] >= c.value
+               WHEN 'LIKE' THEN a[c.key] =~ c.value WHEN 'ILIKE' THEN a[c.key] =~ c.value
+               WHEN 'IN' THEN a[c.key] IN c.value WHEN 'NOT_IN' THEN NOT a[c.key] IN c.value
+               ELSE false
+             END
+        END)
 WITH e, [s IN $sort | {value: a[s.key], descending: s.descending}] AS keys
 WITH e, keys + [{value: null, descending: false}, {value: null, descending: false},
                 {value: null, descending: false}, {value: null, descending: false}] AS k

@@ -12,6 +12,13 @@ Each kind has its own closed set of attributes and, per attribute, the compariso
   (= != < <= > >=); order by name, version_number, creation_timestamp, last_updated_timestamp,
   run_id (default: last_updated_timestamp DESC, name ASC, version_number DESC).
 
+Tags (`tags.<key>`, = != LIKE ILIKE IN NOT IN): provgraph keeps no MLflow tags on these three (their
+set-tag calls are not served), so every entity lacks every tag. A tag an entity lacks satisfies `!=`
+and `NOT IN`, never the others: the stock client itself adds `tags.mlflow.prompt.is_prompt != 'true'` to
+every registered model and version search to leave prompts out, and that must keep every model. (An
+attribute an entity lacks, a version without a run, satisfies nothing, as in run search.) Tags are not
+sort keys.
+
 Every sort ends with the entity id, so pages are stable. Conditions and sort keys are data: the query
 reads the attribute by key from one map and picks the operator with CASE; nothing is Cypher text.
 """
@@ -27,6 +34,7 @@ from .run_search import NUMERIC_OPS, RunCondition, SearchOp
 MAX_SORT_KEYS = 4  # the positions cypher/mlflow_search.cypher orders by
 NAME_OPS = frozenset({SearchOp.EQ, SearchOp.NE, SearchOp.LIKE, SearchOp.ILIKE})
 ID_OPS = frozenset({SearchOp.EQ, SearchOp.NE, SearchOp.IN, SearchOp.NOT_IN})
+TAG_OPS = NAME_OPS | ID_OPS
 
 
 class SearchKind(Enum):
@@ -75,7 +83,7 @@ DEFAULT_ORDER: dict[SearchKind, tuple[SortKey, ...]] = {
 @dataclass(frozen=True)
 class RegistrySearch:
     kind: SearchKind
-    conditions: list[RunCondition] = field(default_factory=list)  # ATTRIBUTE conditions only
+    conditions: list[RunCondition] = field(default_factory=list)  # ATTRIBUTE and TAG conditions
     order: tuple[SortKey, ...] = ()  # empty: DEFAULT_ORDER
     max_results: int = 100
     offset: int = 0
