@@ -85,8 +85,8 @@ def test_a_hidden_model_is_absent_from_searches_and_their_pages(admin, as_mlflow
         client.create_registered_model(name)
     model = admin.data('{ entityByName(type: MODEL, qualifiedName: "hide-b") { id } }')["entityByName"]["id"]
     admin.data('mutation($id: ID!) { classify(entityId: $id, name: "PII") { id } }', {"id": model})
-    viewer = as_mlflow(token(admin, "searcher", "viewer"))
+    assert [m.name for m in client.search_registered_models(filter_string="name LIKE 'hide-%'")] == ["hide-a", "hide-b"]
+    viewer = as_mlflow(token(admin, "searcher", "viewer"))  # the client reads its token per request: now the viewer's
     assert [m.name for m in viewer.search_registered_models(filter_string="name LIKE 'hide-%'")] == ["hide-a"]
     page = viewer.search_registered_models(filter_string="name LIKE 'hide-%'", max_results=1)
     assert [m.name for m in page] == ["hide-a"] and not page.token  # the hidden one leaves no second page
-    assert [m.name for m in client.search_registered_models(filter_string="name LIKE 'hide-%'")] == ["hide-a", "hide-b"]
