@@ -160,14 +160,3 @@ RETURN v.id AS id
 MATCH (:Entity:Model {id: $modelId})-[:HAS_VERSION]->(v:Entity:ModelVersion {version: $version})
 WHERE v.deletedAt IS NULL
 RETURN v.id AS id
-
-// name: search_models
-// Models whose qualifiedName matches $pattern (a regex from a LIKE, or null for all) that the caller
-// may see (visibility as in entities.cypher, plus the owner rule), by name, one page plus the total.
-MATCH (m:Entity:Model)
-WHERE m.deletedAt IS NULL AND ($pattern IS NULL OR m.qualifiedName =~ $pattern)
-  AND (m.id IN $grantedIds OR $owner IN coalesce(m.owners, [])
-       OR ('Model' IN $readableTypes AND none(c IN coalesce(m.classificationNames, []) WHERE c IN $hiddenClassifications)))
-WITH m ORDER BY m.qualifiedName
-WITH collect(m.id) AS ids
-RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page

@@ -23,12 +23,11 @@ from openlineage.client.facet_v2 import (
     tags_dataset,
 )
 
-from provgraph.api.openlineage import parse_event
+from provgraph.openlineage.events import parse_event
 from provgraph.domain.principals import Principal
 from provgraph.governance.access import AccessControl
 from provgraph.governance.audit import AuditLog
 from provgraph.resources import resource_dir
-from provgraph.services.audit import record_denials
 from provgraph.services.openlineage import OpenLineageService
 
 from .graph import count_entities, live_edges
@@ -245,7 +244,7 @@ def test_a_principal_that_may_ingest_but_not_classify_is_refused_naming_the_tag_
     http, services, admin, neo4j_driver, tmp_path
 ):
     log = AuditLog(services.db)
-    service = record_denials(OpenLineageService(services.db, _ingester_access(tmp_path), log), log)
+    service = OpenLineageService(services.db, _ingester_access(tmp_path), log)
     ingester = Principal(name="ingester-1", roles=("ingester",))
     body = {"eventTime": "2026-03-01T10:00:00Z", "dataset": {"namespace": "postgres://db:5432", "name": "shop.orders",
             "facets": {"tags": {"tags": [{"key": "team", "value": "shop"}, {"key": "PII", "value": "true"}]}}}}

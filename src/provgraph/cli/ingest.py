@@ -1,7 +1,7 @@
 """`provgraph ingest openlineage FILE`: OpenLineage events (run, job and dataset) from a JSON-lines file (one event per line,
 as the client's file transport or a Marquez export writes them), with a progress bar.
 
-Every event goes through the same parsing (api/openlineage.py) and the same service, authorization
+Every event goes through the same parsing (openlineage/events.py) and the same service, authorization
 included, as `POST /api/v1/lineage`; the CLI acts as the bootstrap admin, with the operator's direct
 access to the database (like `principal create`). Each event is its own transaction: a bad line is
 reported with its line number and the rest are still recorded. Events may be recorded several at a
@@ -19,7 +19,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..api.openlineage import MAX_EVENT_BYTES, parse_event
+from ..openlineage.events import MAX_EVENT_BYTES, parse_event
 from ..domain.errors import BadInput, Conflict, LimitExceeded
 from ..domain.principals import Principal
 from ..services.container import Services

@@ -101,8 +101,8 @@ class FieldDerivation:
 
 @dataclass(frozen=True)
 class TagReport:
-    """A tag (`tags` facet) that may name a classification (upper-cased), on the dataset or one of its
-    fields. Whether a classification of that name is defined is the store's to say."""
+    """A tag (`tags` facet) that may name a classification (upper-cased), on a dataset or one of its
+    fields, a job or a run (never with a field). Whether a classification of that name is defined is the store's to say."""
 
     classification: str
     field: str | None
@@ -143,6 +143,8 @@ class RunReport:
     # Datasets named only by column lineage (a source column of a dataset the run did not list).
     referenced: tuple[DatasetReport, ...] = ()
     job_facts: dict[str, Any] = field(default_factory=dict)  # documentation and ownership of the job
+    job_tags: tuple[TagReport, ...] = ()  # the job's `tags` facet: classifications of its Pipeline
+    run_tags: tuple[TagReport, ...] = ()  # the run's `tags` facet: classifications of its PipelineRun
 
     @property
     def datasets(self) -> tuple[DatasetReport, ...]:
@@ -167,6 +169,7 @@ class JobReport:
     outputs: tuple[DatasetReport, ...] = ()
     referenced: tuple[DatasetReport, ...] = ()
     job_facts: dict[str, Any] = field(default_factory=dict)
+    job_tags: tuple[TagReport, ...] = ()  # the job's `tags` facet: classifications of its Pipeline
 
     @property
     def datasets(self) -> tuple[DatasetReport, ...]:

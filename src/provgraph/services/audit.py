@@ -166,27 +166,7 @@ def _recording_denials(method: Callable[..., Awaitable[Any]]) -> Callable[..., A
     return audited
 
 
-def record_denials(service: S, log: AuditLog) -> S:
-    """The service, with every AccessDenied raised by its async methods written to the audit log first:
-    for the services that do not carry `@audits_denials` yet (principals, OpenLineage: their own
-    branches add it)."""
-    return _DenialRecorder(service, log)  # type: ignore[return-value]
-
-
-class _DenialRecorder:
-    def __init__(self, service: object, log: AuditLog) -> None:
-        assert getattr(service, "_log", None) is log, "a service records its denials in its own log"
-        self._service = service
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._service, name)
-        if not inspect.iscoroutinefunction(attribute):
-            return attribute
-        return functools.partial(_recording_denials(attribute.__func__), self._service)
-
-
 # -- the auditEvents query ----------------------------------------------------------------------------
-
 
 
 def encode_seq_cursor(seq: int) -> str:

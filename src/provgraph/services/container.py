@@ -17,7 +17,7 @@ from ..governance.neo4j_adapter import Neo4jPolicyAdapter
 from ..store import audit as audit_store
 from ..store.database import Database
 from .artifacts import ArtifactService
-from .audit import AuditService, record_denials
+from .audit import AuditService
 from .classifications import ClassificationService
 from .deployments import DeploymentService
 from .entities import EntityService
@@ -84,9 +84,8 @@ class Services:
         session_lifetime = SessionLifetime.of_seconds(settings.session_ttl_seconds, settings.session_idle_seconds)
         runs = RunService(db, access, log)
         lineage = LineageService(db, access, log)
-        # Every service but sessions audits its denials: the decorated classes themselves
-        # (services/audit.py, @audits_denials); OpenLineage through record_denials until its class
-        # carries the decorator too.
+        # Every service but sessions audits its denials: each class carries @audits_denials
+        # (services/audit.py).
         return cls(
             db=db,
             access=access,
@@ -95,7 +94,7 @@ class Services:
             entities=EntityService(db, access, log),
             ingest=IngestService(db, access, log),
             lineage=lineage,
-            openlineage=record_denials(OpenLineageService(db, access, log), log),
+            openlineage=OpenLineageService(db, access, log),
             principals=principals,
             sessions=SessionService(db, access, principals, log, session_lifetime),
             grants=GrantService(db, access, log),

@@ -1,6 +1,6 @@
 """Recording what OpenLineage emitters report (the HTTP endpoint and `provgraph ingest openlineage`).
 
-One event (already mapped from the wire by api/openlineage.py) is one write transaction. A RunEvent:
+One event (already mapped from the wire by openlineage/events.py) is one write transaction. A RunEvent:
 
     job           -> Pipeline            (facets kept in its properties)
     run           -> PipelineRun         HAS_RUN from the Pipeline; state, startedAt, endedAt, facets
@@ -46,6 +46,7 @@ from ..domain.run_reports import (
     LineageReport,
     RunReport,
     RunReportResult,
+    TagReport,
     apply_run_phase,
     versioned,
 )
@@ -54,16 +55,18 @@ from ..governance.audit import AuditLog
 from ..store import lineage as lineage_store
 from ..store.database import Database, Tx
 from . import propagation
+from .audit import audits_denials
 from .openlineage_write import Emitter, EventWrite
 
 T = EntityType
 
 
+@audits_denials
 class OpenLineageService:
-    def __init__(self, db: Database, access: AccessControl, log: AuditLog | None = None) -> None:
+    def __init__(self, db: Database, access: AccessControl, log: AuditLog) -> None:
         self._db = db
         self._access = access
-        self._log = log or AuditLog(db)
+        self._log = log
 
     async def record(
         self, principal: Principal, report: LineageReport
@@ -167,6 +170,9 @@ class _RunEventWrite(_Steps):
     def own_containment(self) -> list[dict[str, str]]:
         return [{"memberId": self.ids[self.run], "containerId": self.ids[self.pipeline], "kind": "HAS_RUN"}]
 
+    def own_tags(self) -> list[tuple[tuple[EntityType, str], tuple[TagReport, ...]]]:
+        return [(self.pipeline, self.report.job_tags), (self.run, self.report.run_tags)]
+
     async def link(self) -> tuple[list[str], list[str]]:
         run_id = self.ids[self.run]
         flows = list(
@@ -214,6 +220,9 @@ class _JobEventWrite(_Steps):
         self.declares = version >= versions.get("declaredLineage", "")
         if self.declares:
             versions["declaredLineage"] = version
+
+    def own_tags(self) -> list[tuple[tuple[EntityType, str], tuple[TagReport, ...]]]:
+        return [(self.pipeline, self.report.job_tags)]
 
     @staticmethod
     def _names(datasets: tuple[DatasetReport, ...]) -> list[str]:

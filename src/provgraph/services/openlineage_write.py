@@ -9,7 +9,7 @@ so a retracted or changed facet takes back only what it gave: a description some
 owners someone added by hand, stay.
 
 Tags. Each tag naming a defined classification classifies its dataset (or, with `field`, that field's
-Feature), as a direct assignment with the definition's propagate flag, audited as the emitting
+Feature; a job's tag its Pipeline, a run's its PipelineRun), as a direct assignment with the definition's propagate flag, audited as the emitting
 principal. Only new assignments are made, so a replay changes nothing and needs no right to classify;
 a new one needs `classify` (the same rule as the classify mutation), and without it the whole event is
 FORBIDDEN, naming the tag, and nothing of it is written: accepting the lineage while dropping the tag
@@ -43,6 +43,7 @@ from ..governance.access import AccessControl, AccessDenied, Decision
 from ..governance.audit import AuditLog, audit_record
 from ..store import classifications as classification_store
 from ..store import entities as entity_store
+from ..store import openlineage as openlineage_store
 from ..store.classifications import DirectAssignment
 from ..store.database import Tx
 from . import propagation
@@ -136,7 +137,7 @@ class EventWrite:
                 self.ids[key] = entity.id
                 if entity.created_at == self.tx.now:
                     self.created.add(key)
-        records = await self.tx.records("openlineage_lock_and_read", ids=[self.ids[key] for key in keys])
+        records = await openlineage_store.lock_and_read(self.tx, [self.ids[key] for key in keys])
         for r in records:
             self.stored[r["id"]] = (json.loads(r["properties"] or "{}"), json.loads(r["versions"] or "{}"))
             self.descriptions[r["id"]] = r["description"]
@@ -268,22 +269,19 @@ class EventWrite:
             for entity_id, description in sorted(self.reported_descriptions.items())
             if (description or "") != (self.descriptions[entity_id] or "")
         ]
-        if described:
-            await self.tx.records("openlineage_set_descriptions", rows=described)
+        await openlineage_store.set_descriptions(self.tx, described)
         aliased = [
             {"id": entity_id, "aliases": aliases}
             for entity_id, aliases in sorted(self.new_aliases.items())
             if aliases != self.stored_aliases[entity_id]
         ]
-        if aliased:
-            await self.tx.records("openlineage_set_aliases", rows=aliased)
+        await openlineage_store.set_aliases(self.tx, aliased)
         changed = [
             {"id": entity_id, "versions": canonical(versions)}
             for entity_id, versions in sorted(self.new_versions.items())
             if versions != self.stored[entity_id][1]
         ]
-        if changed:
-            await self.tx.records("openlineage_set_versions", rows=changed)
+        await openlineage_store.set_versions(self.tx, changed)
 
     def _check_size(self, key: Key, properties: dict[str, Any]) -> None:
         size = len(canonical(properties).encode())
@@ -333,10 +331,7 @@ class EventWrite:
                     }
                 row["masking"] = masking
                 edges[(source, target)] = row
-        if edges:
-            await self.tx.records(
-                "openlineage_link_derives", edges=[edges[k] for k in sorted(edges)], maskingBlocks=list(MASKING_BLOCKS)
-            )
+        await openlineage_store.link_derives(self.tx, [edges[k] for k in sorted(edges)], list(MASKING_BLOCKS))
         return sorted(edges)
 
     # -- classification tags -----------------------------------------------------------------------
@@ -349,13 +344,19 @@ class EventWrite:
             for tag in dataset.tags:
                 key = (T.FEATURE, feature_name(dataset.qualified_name, tag.field)) if tag.field else (T.DATASET, dataset.qualified_name)
                 tagged.setdefault((key, tag.classification), tag)
+        for key, tags in self.own_tags():
+            for tag in tags:
+                tagged.setdefault((key, tag.classification), tag)
         if not tagged:
             return ()
         defined = {d.name: d for d in await classification_store.definitions(self.tx)}
         tagged = {k: tag for k, tag in tagged.items() if k[1] in defined}
         ids = sorted({self.ids[key] for key, _ in tagged})
-        held = {r["id"]: set(r["names"]) for r in await self.tx.records("openlineage_direct_classifications", ids=ids)}
-        new = sorted(((key, name), tag) for (key, name), tag in tagged.items() if name not in held.get(self.ids[key], set()))
+        held = await openlineage_store.direct_classifications(self.tx, ids)
+        new = sorted(
+            (((key, name), tag) for (key, name), tag in tagged.items() if name not in held.get(self.ids[key], set())),
+            key=lambda item: (item[0][0][0].value, item[0][0][1], item[0][1]),  # EntityType has no order
+        )
         records = []
         for (key, name), tag in new:
             decision = self._may_classify(key, name, tag)
@@ -371,6 +372,10 @@ class EventWrite:
             )
         self.audit_records.extend(records)
         return tuple(f"{key[1]}:{name}" for (key, name), _ in new)
+
+    def own_tags(self) -> list[tuple[Key, tuple[TagReport, ...]]]:
+        """The event's job and run tags, with the Pipeline or PipelineRun they classify."""
+        return []
 
     def _may_classify(self, key: Key, name: str, tag: TagReport) -> Decision:
         try:

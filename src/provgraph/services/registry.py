@@ -23,6 +23,7 @@ from ..domain.errors import AlreadyExists, BadInput, Conflict, NotFound
 from ..domain.lineage import LineageKind
 from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
+from ..domain.registry_search import RegistrySearch, SearchKind
 from ..domain.registry import (
     AliasAssignment,
     Model,
@@ -37,6 +38,7 @@ from ..governance.audit import AuditLog, audit_record, denial_record
 from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store import lineage as lineage_store
+from ..store import mlflow_search as search_store
 from ..store import registry as registry_store
 from ..store.database import Database, Tx
 from . import propagation, references
@@ -221,23 +223,38 @@ class RegistryService:
             raise NotFound(f"version: model {model_id!r} has no version {number}", field="version")
         return await self.get_version(principal, version_id)
 
-    async def search_models(self, principal: Principal, pattern: str | None, first: int, offset: int) -> Page[Model]:
-        """Models whose name matches `pattern` (a regex built from a LIKE), by name, in two queries."""
-        check_page_size(first, "max_results", MAX_VERSIONS_LISTED)
+    async def search_models(self, principal: Principal, query: RegistrySearch) -> Page[Model]:
+        """Registered models passing MLflow's filter (domain/registry_search.py), in its order."""
+        return await self._search(principal, query, SearchKind.MODEL, "search-models")
+
+    async def search_versions(self, principal: Principal, query: RegistrySearch) -> Page[tuple[str, ModelVersion]]:
+        """Model versions passing MLflow's filter, in its order, each with its model's name; a version
+        is seen only with its model."""
+        self._access.require_type(principal, READ, VERSION)
+        return await self._search(principal, query, SearchKind.VERSION, "search-model-versions")
+
+    async def _search(self, principal: Principal, query: RegistrySearch, kind: SearchKind, action: str) -> Page[Any]:
+        if query.kind is not kind:
+            raise TypeError(f"a {query.kind.value} search is not a {kind.value} search")
+        check_page_size(query.max_results, "max_results", MAX_VERSIONS_LISTED)
         self._access.require_type(principal, READ, MODEL)
         scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> Page[Model]:
-            total, ids = await registry_store.search_models(
-                tx, pattern, scope.cypher_params(), scope.principal_name or "", offset, first
-            )
-            models = await registry_store.models(tx, ids)
-            return Page(items=[models[i] for i in ids if i in models], offset=offset, total=total)
+        async def work(tx: Tx) -> Page[Any]:
+            total, ids = await search_store.search(tx, query, scope.cypher_params(), scope.principal_name or "")
+            if kind is SearchKind.MODEL:
+                found = await registry_store.models(tx, ids)
+                return Page(items=[found[i] for i in ids if i in found], offset=query.offset, total=total)
+            versions = await self._versions(tx, ids)
+            models = await entity_store.get_many(tx, sorted({v.model_id for v in versions.values()}))
+            items = [(models[versions[i].model_id].qualified_name, versions[i]) for i in ids if i in versions]
+            return Page(items=items, offset=query.offset, total=total)
 
         page = await self._db.read(work)
+        shown = [item[1] if isinstance(item, tuple) else item for item in page.items]
         await self._reads.reads(
-            principal, "search-models", scope, resource_type=MODEL,
-            seen=[Found.of(m.entity, m.classification_names) for m in page.items],
+            principal, action, scope, resource_type=kind.entity_type,
+            seen=[Found.of(m.entity, m.classification_names) for m in shown],
         )
         return page
 

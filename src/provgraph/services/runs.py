@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..domain.audit import AuditRecord
-from ..domain.entities import DATA_TYPES, EntityInput, EntityRef, EntityType, Found, check_id
+from ..domain.entities import DATA_TYPES, Entity, EntityInput, EntityRef, EntityType, Found, check_id
 from ..domain.errors import AlreadyExists, BadInput, Conflict, LimitExceeded, NotFound
 from ..domain.lineage import LineageKind
 from ..domain.metrics import MAX_POINTS_READ, MetricAggregate, MetricPoint, MetricSummary, check_metric_name, parse_batches
+from ..domain.registry_search import RegistrySearch, SearchKind
 from ..domain.run_search import MAX_EXPERIMENTS, MAX_SEARCH_RESULTS, RunSearch
 from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
@@ -52,6 +53,7 @@ from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store import lineage as lineage_store
 from ..store import metrics as metric_store
+from ..store import mlflow_search as search_store
 from ..store import runs as run_store
 from ..store.database import Database, Tx
 from ..store.metrics import SeriesPoints
@@ -251,6 +253,27 @@ class RunService:
             return experiment
 
         return await self._db.write(work)
+
+    async def search_experiments(self, principal: Principal, query: RegistrySearch) -> Page[Entity]:
+        """Experiments passing MLflow's filter (domain/registry_search.py), in its order, one query."""
+        if query.kind is not SearchKind.EXPERIMENT:
+            raise TypeError(f"a {query.kind.value} search is not an experiment search")
+        check_page_size(query.max_results, "max_results", MAX_SEARCH_RESULTS)
+        self._access.require_type(principal, READ, EntityType.EXPERIMENT)
+        scope = await self._access.scope(principal)
+
+        async def work(tx: Tx) -> tuple[Page[Entity], dict[str, Found]]:
+            total, ids = await search_store.search(tx, query, scope.cypher_params(), scope.principal_name or "")
+            found, shown = await entity_store.get_many(tx, ids), await references.visible(tx, scope, ids)
+            items = [found[i] for i in ids if i in found and i in shown]
+            return Page(items=items, offset=query.offset, total=total), shown
+
+        page, shown = await self._db.read(work)
+        await self._reads.reads(
+            principal, "search-experiments", scope, resource_type=EntityType.EXPERIMENT,
+            seen=[shown[e.id] for e in page.items],
+        )
+        return page
 
     async def log_datasets(self, principal: Principal, run_id: str, datasets: list[DatasetInput]) -> list[str]:
         """INPUT_TO edges from the datasets the run read, and from their versions when a digest is given.

@@ -160,9 +160,3 @@ async def version_by_number(tx: Tx, model_id: str, version: int) -> str | None:
     record = await tx.single("version_by_number", modelId=model_id, version=version)
     return record["id"] if record else None
 
-
-async def search_models(
-    tx: Tx, pattern: str | None, visibility: dict[str, list[str]], owner: str, skip: int, limit: int
-) -> tuple[int, list[str]]:
-    record = await tx.single("search_models", pattern=pattern, owner=owner, skip=skip, limit=limit, **visibility)
-    return record["total"], list(record["page"])

@@ -6,7 +6,6 @@ approves it, `models:/<name>@<alias>` resolves."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import Field
@@ -15,13 +14,11 @@ from starlette.requests import Request
 from ...domain.errors import BadInput, Forbidden, NotFound
 from ...domain.principals import Principal
 from ...domain.registry import Model, ModelVersion, Promotion
-from ...domain.run_search import like_regex
+from ...domain.registry_search import SearchKind
 from ...services.container import Services
+from .filters import registry_query
 from .tracking import run_id_of
 from .wire import KeyValue, Wire, decode_token, endpoint, millis, next_token, read
-
-_NAME_FILTER = re.compile(r"""^\s*name\s*(=|I?LIKE)\s*(?:'((?:[^']|'')*)'|"([^"]*)")\s*$""", re.IGNORECASE)
-
 
 class ModelName(Wire):
     name: str
@@ -36,6 +33,7 @@ class CreateModel(Wire):
 class SearchModels(Wire):
     filter: str | None = None
     max_results: int = 100
+    order_by: list[str] = Field(default_factory=list)
     page_token: str | None = None
 
 
@@ -65,6 +63,8 @@ class SetAlias(AliasRef):
 class SearchVersions(Wire):
     filter: str | None = None
     max_results: int = 1000
+    order_by: list[str] = Field(default_factory=list)
+    page_token: str | None = None
 
 
 def version_json(model_name: str, v: ModelVersion) -> dict[str, Any]:
@@ -138,19 +138,9 @@ async def get_model(request: Request, services: Services, principal: Principal) 
 @endpoint
 async def search_models(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
     message = await read(request, SearchModels)
-    pattern = None
-    if message.filter and message.filter.strip():
-        match = _NAME_FILTER.match(message.filter)
-        if match is None:
-            raise BadInput(
-                f"filter: {message.filter!r}: registered models are searched by name = '...' or name LIKE '...'",
-                field="filter",
-            )
-        text = match.group(2).replace("''", "'") if match.group(2) is not None else match.group(3)
-        op = match.group(1).upper()
-        pattern = like_regex(text, op == "ILIKE") if op != "=" else "(?s)" + re.escape(text)
-    offset = decode_token(message.page_token)
-    page = await services.registry.search_models(principal, pattern, max(1, min(message.max_results, 1000)), offset)
+    query = registry_query(SearchKind.MODEL, message.filter, message.order_by, message.max_results, message.page_token, 1000)
+    page = await services.registry.search_models(principal, query)
+    offset = query.offset
     return {"registered_models": [model_json(m) for m in page.items], **next_token(offset, len(page.items), page.total)}
 
 
@@ -199,15 +189,11 @@ async def download_uri(request: Request, services: Services, principal: Principa
 @endpoint
 async def search_versions(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
     message = await read(request, SearchVersions)
-    match = _NAME_FILTER.match(message.filter or "")
-    if match is None or match.group(1) != "=":
-        raise BadInput(f"filter: {message.filter!r}: model versions are searched by name = '<model name>'", field="filter")
-    name = match.group(2).replace("''", "'") if match.group(2) is not None else match.group(3)
-    model = await services.registry.get_model(principal, name=name)
-    if model is None:
-        return {"model_versions": []}
-    versions = await services.registry.model_versions(principal, model.id, max(1, min(message.max_results, 1000)))
-    return {"model_versions": [version_json(name, v) for v in versions]}
+    query = registry_query(SearchKind.VERSION, message.filter, message.order_by, message.max_results, message.page_token, 1000)
+    page = await services.registry.search_versions(principal, query)
+    versions = [version_json(name, v) for name, v in page.items]
+    return {"model_versions": versions, **next_token(query.offset, len(page.items), page.total)}
+
 
 
 @endpoint

@@ -10,21 +10,21 @@ digests DatasetVersions, INPUT_TO the run.
 from __future__ import annotations
 
 import json
-import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
+from typing_extensions import NotRequired, TypedDict
 from starlette.requests import Request
 
 from ...domain.entities import EntityRef, EntityType, check_id
 from ...domain.errors import BadInput, NotFound
-from ...domain.pages import encode_cursor
 from ...domain.principals import Principal
+from ...domain.registry_search import SearchKind
 from ...domain.run_search import MAX_SEARCH_RESULTS, RunSearch
 from ...domain.runs import CodeVersion, DatasetInput, RunStart, RunStatus
 from ...services.artifacts import logged_model_name
 from ...services.container import Services
-from .filters import parse_filter, parse_order_by
+from .filters import parse_filter, parse_order_by, registry_query
 from .wire import (
     DEFAULT_EXPERIMENT,
     DEFAULT_EXPERIMENT_ID,
@@ -66,6 +66,7 @@ class SearchExperiments(Wire):
     max_results: int = 1000
     page_token: str | None = None
     filter: str | None = None
+    order_by: list[str] = Field(default_factory=list)
 
 
 async def experiment_entity(services: Services, principal: Principal, wire_id: str, field: str = "experiment_id"):
@@ -119,29 +120,11 @@ async def create_experiment(request: Request, services: Services, principal: Pri
 @endpoint
 async def search_experiments(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
     message = await read(request, SearchExperiments)
-    if message.filter and message.filter.strip():
-        name = _name_equals(message.filter)
-        entity = await services.entities.get_by_name(principal, EntityType.EXPERIMENT, name)
-        return {"experiments": [experiment_json(entity)] if entity else []}
-    offset = decode_token(message.page_token)
-    first = max(1, min(message.max_results, MAX_EXPERIMENTS_PAGE))
-    page = await services.entities.search(principal, None, [EntityType.EXPERIMENT], first, _cursor(offset))
-    return {"experiments": [experiment_json(e) for e in page.items], **next_token(offset, len(page.items), page.total)}
-
-
-def _cursor(offset: int) -> str | None:
-    return encode_cursor(offset - 1) if offset > 0 else None
-
-
-_NAME_EQUALS = re.compile(r"""^\s*(?:attributes\.)?name\s*=\s*(?:'((?:[^']|'')*)'|"([^"]*)")\s*$""")
-
-
-def _name_equals(text: str) -> str:
-    """Experiment search filters: `name = '<name>'` (what scripts use to find one experiment)."""
-    match = _NAME_EQUALS.match(text)
-    if match is None:
-        raise BadInput(f"filter: {text!r}: experiments are searched by name = '<name>' only", field="filter")
-    return match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
+    query = registry_query(
+        SearchKind.EXPERIMENT, message.filter, message.order_by, message.max_results, message.page_token, MAX_EXPERIMENTS_PAGE
+    )
+    page = await services.runs.search_experiments(principal, query)
+    return {"experiments": [experiment_json(e) for e in page.items], **next_token(query.offset, len(page.items), page.total)}
 
 
 # -- runs -------------------------------------------------------------------------------------------
@@ -170,15 +153,24 @@ class UpdateRun(RunRef):
     run_name: str | None = None
 
 
-class MetricPointIn(Wire):
+MetricValue = Annotated[float | str, Field(union_mode="left_to_right")]  # a number, or "NaN" / "Infinity"
+
+
+class MetricPointIn(TypedDict):
+    """One point of a log-batch: a TypedDict, not a model, since a batch carries a thousand of them and
+    validating into dicts costs a fraction of building model instances (bench/mlflow_metrics.py)."""
+
     key: str
-    value: float | str
+    value: MetricValue
+    timestamp: int
+    step: NotRequired[int]
+
+
+class LogMetric(RunRef):
+    key: str
+    value: MetricValue
     timestamp: int
     step: int = 0
-
-
-class LogMetric(RunRef, MetricPointIn):
-    pass
 
 
 class LogParam(RunRef, KeyValue):
@@ -305,10 +297,13 @@ def _points(metrics: list[MetricPointIn]) -> list[dict[str, Any]]:
     """MLflow's point list as provgraph's columnar batches, one per metric key."""
     series: dict[str, dict[str, list[Any]]] = {}
     for m in metrics:
-        batch = series.setdefault(m.key, {"name": m.key, "values": [], "steps": [], "epochMillis": []})
-        batch["values"].append(m.value)
-        batch["steps"].append(m.step)
-        batch["epochMillis"].append(m.timestamp)
+        key = m["key"]
+        batch = series.get(key)
+        if batch is None:
+            batch = series[key] = {"name": key, "values": [], "steps": [], "epochMillis": []}
+        batch["values"].append(m["value"])
+        batch["steps"].append(m.get("step", 0))
+        batch["epochMillis"].append(m["timestamp"])
     return list(series.values())
 
 
@@ -324,7 +319,8 @@ async def _log(services: Services, principal: Principal, run_id: str, metrics=()
 @endpoint
 async def log_metric(request: Request, services: Services, principal: Principal) -> dict[str, Any]:
     message = await read(request, LogMetric)
-    return await _log(services, principal, message.id, metrics=[message])
+    point = MetricPointIn(key=message.key, value=message.value, timestamp=message.timestamp, step=message.step)
+    return await _log(services, principal, message.id, metrics=[point])
 
 
 @endpoint

@@ -20,7 +20,7 @@ from ...domain.errors import BadInput, LimitExceeded, ProvgraphError
 from ...domain.metrics import MetricPoint, epoch_millis, metric_value_out
 from ...domain.principals import Principal
 from ...domain.runs import ParamType, Run
-from ...domain.validation import parse
+from ...domain.validation import parse, parse_json
 from ...services.container import Services
 from .errors import mlflow_error
 
@@ -56,13 +56,7 @@ async def read(request: Request, model: type[M]) -> M:
         body += chunk
         if len(body) > MAX_REQUEST_BYTES:
             raise LimitExceeded(f"request: the body is over {MAX_REQUEST_BYTES} bytes", field="request")
-    try:
-        data = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadInput(f"request: the body is not JSON ({error})", field="request") from None
-    if not isinstance(data, dict):
-        raise BadInput("request: the body must be a JSON object", field="request")
-    return parse(model, data, "")
+    return parse_json(model, bytes(body) or b"{}", "request")
 
 
 _LIST_FIELDS = frozenset({"experiment_ids", "order_by", "stages"})

@@ -1,0 +1,1 @@
+"""OpenLineage, protocol-neutral: its events' wire model and their mapping to domain reports (events.py)."""
