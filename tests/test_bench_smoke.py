@@ -54,7 +54,7 @@ def test_the_bench_runs_end_to_end_at_2k_and_the_systems_agree(settings: Setting
 def test_the_ui_bench_runs_on_small_lineages(settings: Settings, tmp_path: Path) -> None:
     """`python -m bench ui` end to end on a small graph: the explorer drew every node of each lineage
     (checked against the generator's own BFS), the bare request was replayed, frames were counted."""
-    done = _bench(settings, "ui", "--sizes", "30,120", "--repeats", "1", "--out", str(tmp_path))
+    done = _bench(settings, "ui", "--part", "lineage", "--sizes", "30,120", "--repeats", "1", "--out", str(tmp_path))
     results = json.loads((tmp_path / "results-ui.json").read_text())
     assert set(results["lineage"]) == {"30", "120"}
     for row in results["lineage"].values():
@@ -62,3 +62,19 @@ def test_the_ui_bench_runs_on_small_lineages(settings: Settings, tmp_path: Path)
         assert row["console_p50_ms"] > 0 and row["bare_p50_ms"] > 0
     assert results["panning"]["frames"] > 10 and results["panning"]["nodes"] == results["lineage"]["120"]["nodes"]
     assert "nav -> drawn" in done.stdout and "panning" in done.stdout
+
+
+def test_the_ui_bench_part2_runs_on_a_small_experiment(settings: Settings, tmp_path: Path) -> None:
+    """`python -m bench ui --part experiments` end to end, small: the runs table scrolled past its first
+    server page, compare and the long chart were measured against their bare requests, and the long
+    series reached the browser downsampled."""
+    done = _bench(
+        settings, "ui", "--part", "experiments", "--runs", "300", "--points", "5000", "--repeats", "1", "--out", str(tmp_path)
+    )
+    results = json.loads((tmp_path / "results-ui-part2.json").read_text())
+    assert results["runs"] == 300 and results["points"] == 5000
+    for key in ("first_rows", "compare", "long_chart"):
+        assert results[key]["console_p50_ms"] > 0 and results[key]["bare_p50_ms"] > 0
+    assert results["scroll"]["frames"] > 10
+    assert all(results["checks"].values()), results["checks"]
+    assert "compare" in done.stdout
