@@ -85,8 +85,7 @@ WHERE d.deletedAt IS NULL
   AND ($environment IS NULL OR d.environment = $environment)
   AND ($modelId IS NULL OR EXISTS {
         MATCH (:Entity:Model {id: $modelId})-[:HAS_VERSION]->(:Entity:ModelVersion)-[:DEPLOYED_AS]->(d) })
-  AND (d.id IN $grantedIds OR $owner IN coalesce(d.owners, [])
-       OR ('Deployment' IN $readableTypes AND none(c IN coalesce(d.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_or_owned_in_scope(d)
 WITH d ORDER BY d.qualifiedName
 WITH collect(d.id) AS ids
 RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page

@@ -11,6 +11,14 @@
  OR (any(visible_label IN labels(e) WHERE visible_label IN $readableTypes)
      AND none(visible_name IN coalesce(e.classificationNames, []) WHERE visible_name IN $hiddenClassifications)))
 
+// fragment: visible_or_owned_in_scope(e)
+// visible_in_scope plus the owner rule (governance/access.py OWNER_READ_RULE): what a direct read of
+// ML metadata shows, ReadScope.can_see with the entity's owners, where $owner is the caller's name.
+// Runs, experiments, deployments, artifacts, promotions and MLflow's searches use this one text.
+(e.id IN $grantedIds OR $owner IN coalesce(e.owners, [])
+ OR (any(visible_label IN labels(e) WHERE visible_label IN $readableTypes)
+     AND none(visible_name IN coalesce(e.classificationNames, []) WHERE visible_name IN $hiddenClassifications)))
+
 // name: upsert_entities
 // One UNWIND batch of one type, keyed on qualifiedName (idempotent). Omitted fields keep their value;
 // updatedAt moves only when a field really changes, so replaying the same batch changes nothing.

@@ -9,13 +9,11 @@
 MATCH (x:Entity:Experiment)
 WHERE x.deletedAt IS NULL
   AND ($text IS NULL OR toLower(x.name) CONTAINS $text OR toLower(x.qualifiedName) CONTAINS $text)
-  AND (x.id IN $grantedIds OR $owner IN coalesce(x.owners, [])
-       OR ('Experiment' IN $readableTypes AND none(c IN coalesce(x.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_or_owned_in_scope(x)
 CALL (x) {
   OPTIONAL MATCH (x)-[:HAS_RUN]->(r:Entity:Run)
   WHERE r.deletedAt IS NULL
-    AND (r.id IN $grantedIds OR $owner IN coalesce(r.owners, [])
-         OR none(c IN coalesce(r.classificationNames, []) WHERE c IN $hiddenClassifications))
+    AND @visible_or_owned_in_scope(r)
   RETURN max(r.startedAt) AS lastRun
 }
 WITH x, lastRun ORDER BY lastRun IS NULL, lastRun DESC, x.name, x.qualifiedName
@@ -30,8 +28,7 @@ MATCH (x:Entity:Experiment {id: id})
 CALL (x) {
   OPTIONAL MATCH (x)-[:HAS_RUN]->(r:Entity:Run)
   WHERE r.deletedAt IS NULL
-    AND (r.id IN $grantedIds OR $owner IN coalesce(r.owners, [])
-         OR none(c IN coalesce(r.classificationNames, []) WHERE c IN $hiddenClassifications))
+    AND @visible_or_owned_in_scope(r)
   RETURN count(r) AS runCount, max(r.startedAt) AS lastRunStartedAt, collect(r) AS runs
 }
 RETURN x {.*, type: 'Experiment'} AS experiment, runCount, lastRunStartedAt,

@@ -14,14 +14,12 @@
 // and hidden classifications, on the version and on its model.
 MATCH (e:Entity:__TYPE__)
 WHERE e.deletedAt IS NULL
-  AND (e.id IN $grantedIds OR $owner IN coalesce(e.owners, [])
-       OR ($label IN $readableTypes AND none(c IN coalesce(e.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_or_owned_in_scope(e)
 OPTIONAL MATCH (m:Entity:Model)-[:HAS_VERSION]->(e)
 WITH e, m
 WHERE $label <> 'ModelVersion'
    OR (m IS NOT NULL AND m.deletedAt IS NULL
-       AND (m.id IN $grantedIds OR $owner IN coalesce(m.owners, [])
-            OR ('Model' IN $readableTypes AND none(c IN coalesce(m.classificationNames, []) WHERE c IN $hiddenClassifications))))
+       AND @visible_or_owned_in_scope(m))
 WITH e, {
        name: coalesce(m.qualifiedName, e.qualifiedName),
        experiment_id: CASE WHEN e.qualifiedName = $defaultExperiment THEN '0' ELSE e.id END,

@@ -121,9 +121,15 @@ MATCH (p:PromotionRequest {id: $id})
 RETURN p {.*} AS promotion
 
 // name: promotions_page
-// Promotion requests, newest first, optionally of one status or one model.
+// Promotion requests, newest first, optionally of one status or one model: only those whose version
+// the caller may see (visible_or_owned_in_scope), so the total never counts a
+// request about a hidden version.
 MATCH (p:PromotionRequest)
 WHERE ($status IS NULL OR p.status = $status) AND ($modelId IS NULL OR p.modelId = $modelId)
+  AND EXISTS {
+    MATCH (v:Entity:ModelVersion {id: p.versionId})
+    WHERE v.deletedAt IS NULL AND @visible_or_owned_in_scope(v)
+  }
 WITH p ORDER BY p.requestedAt DESC, p.id
 WITH collect(p {.*}) AS found
 RETURN size(found) AS total, found[$skip..$skip + $limit] AS page

@@ -73,8 +73,7 @@ RETURN r {.*, type: 'Run'} AS run,
 MATCH (:Entity:Experiment {id: $experimentId})-[:HAS_RUN]->(r:Entity:Run)
 WHERE r.deletedAt IS NULL
   AND ($statuses IS NULL OR r.status IN $statuses)
-  AND (r.id IN $grantedIds OR $owner IN coalesce(r.owners, [])
-       OR none(c IN coalesce(r.classificationNames, []) WHERE c IN $hiddenClassifications))
+  AND @visible_or_owned_in_scope(r)
   AND all(f IN $paramFilters WHERE EXISTS {
         MATCH (r)-[:HAS_PARAM]->(p:RunParam {name: f.name})
         WHERE CASE f.op
@@ -115,8 +114,7 @@ RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page
 // Visibility as experiment_runs_page, plus the owner rule: a run's owners see it ($owner).
 MATCH (x:Entity:Experiment)-[:HAS_RUN]->(r:Entity:Run)
 WHERE x.id IN $experimentIds AND r.deletedAt IS NULL
-  AND (r.id IN $grantedIds OR $owner IN coalesce(r.owners, [])
-       OR none(c IN coalesce(r.classificationNames, []) WHERE c IN $hiddenClassifications))
+  AND @visible_or_owned_in_scope(r)
 CALL (r) {
   UNWIND $conditions AS c
   WITH c, CASE c.field
@@ -216,8 +214,7 @@ RETURN r.qualifiedName AS qualifiedName
 MATCH (x:Entity:Experiment)-[:HAS_RUN]->(:Entity:Run)-[e:PRODUCED]->(a:Entity:Artifact)
 WHERE x.id IN $experimentIds AND e.removedAt IS NULL AND a.deletedAt IS NULL
   AND a.qualifiedName STARTS WITH 'mlflow-models:/'
-  AND (a.id IN $grantedIds OR $owner IN coalesce(a.owners, [])
-       OR ('Artifact' IN $readableTypes AND none(c IN coalesce(a.classificationNames, []) WHERE c IN $hiddenClassifications)))
+  AND @visible_or_owned_in_scope(a)
 WITH DISTINCT a ORDER BY a.createdAt DESC, a.id
 LIMIT $limit
 RETURN a {.*, type: 'Artifact'} AS entity

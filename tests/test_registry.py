@@ -255,3 +255,21 @@ def test_a_blocked_classification_upstream_still_needs_a_reviewer(admin, as_role
     assert entity["entity"]["classifications"] == []
     request = alice.data(REQUEST, {"version": version["id"], "alias": "champion"})["requestPromotion"]
     assert request["restrictedUpstream"] == ["PII"] and request["needsGovernance"] is True
+
+
+PENDING = "{ promotions(status: PENDING) { totalCount edges { node { id versionId } } } }"
+
+
+def test_the_inbox_neither_lists_nor_counts_a_request_about_a_version_the_reader_may_not_see(admin, as_role):
+    alice, bob = as_role("data-scientist", name="alice"), as_role("data-scientist", name="bob")
+    _, hidden_version = _version_trained_on_pii(admin, alice)
+    hidden = alice.data(REQUEST, {"version": hidden_version["id"], "alias": "champion"})["requestPromotion"]
+    plain_version = model_version(bob, "plain-model")
+    plain = bob.data(REQUEST, {"version": plain_version["id"], "alias": "champion"})["requestPromotion"]
+
+    seen_by_bob = bob.data(PENDING)["promotions"]
+    assert seen_by_bob["totalCount"] == 1
+    assert [e["node"]["id"] for e in seen_by_bob["edges"]] == [plain["id"]]
+    seen_by_alice = alice.data(PENDING)["promotions"]  # cleared for PII: both
+    assert seen_by_alice["totalCount"] == 2
+    assert {e["node"]["id"] for e in seen_by_alice["edges"]} == {hidden["id"], plain["id"]}

@@ -24,6 +24,7 @@ from ..domain.lineage import LineageKind
 from ..domain.pages import Page, check_page_size, decode_cursor
 from ..domain.principals import Principal
 from ..domain.registry_search import RegistrySearch, SearchKind
+from ..domain.run_search import RunCondition, SearchField, SearchOp
 from ..domain.registry import (
     AliasAssignment,
     Model,
@@ -263,8 +264,11 @@ class RegistryService:
         check_page_size(first)  # within search_models' own bound, so its check (naming max_results) never fires
         offset = decode_cursor(after)
         wanted = name_filter(text)
-        pattern = None if wanted is None else "(?is).*" + re.escape(wanted) + ".*"
-        return await self.search_models(principal, pattern, first, offset)
+        conditions = [] if wanted is None else [
+            RunCondition(SearchField.ATTRIBUTE, "name", SearchOp.ILIKE, "(?is).*" + re.escape(wanted) + ".*")
+        ]
+        query = RegistrySearch(SearchKind.MODEL, conditions, max_results=first, offset=offset)  # by name
+        return await self.search_models(principal, query)
 
     async def models_by_id(self, principal: Principal, ids: list[str]) -> dict[str, Model]:
         """The visible models among ids (Promotion.model, batched per request), in one read; audited."""
@@ -507,9 +511,10 @@ class RegistryService:
         async def work(tx: Tx) -> Page[Promotion]:
             if model_id is not None:
                 await references.one(tx, scope, model_id, MODEL, "modelId")
-            total, items = await registry_store.promotions_page(tx, status, model_id, offset, first)
-            shown = await references.visible(tx, scope, [p.version_id for p in items])
-            return Page(items=[p for p in items if p.version_id in shown], offset=offset, total=total)
+            total, items = await registry_store.promotions_page(
+                tx, status, model_id, scope.cypher_params(), scope.principal_name or "", offset, first
+            )
+            return Page(items=items, offset=offset, total=total)
 
         return await self._db.read(work)
 

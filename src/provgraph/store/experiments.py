@@ -24,8 +24,7 @@ async def summaries(tx: Tx, ids: list[str], visibility: dict[str, list[str]], ow
         ids=ids,
         owner=owner,
         keyLimit=MAX_KEYS,
-        grantedIds=visibility["grantedIds"],
-        hiddenClassifications=visibility["hiddenClassifications"],
+        **visibility,  # ReadScope.cypher_params(): the fragment visible_or_owned_in_scope reads them all
     )
     found = {}
     for r in records:

@@ -101,10 +101,23 @@ async def promotion(tx: Tx, promotion_id: str) -> Promotion | None:
 
 
 async def promotions_page(
-    tx: Tx, status: PromotionStatus | None, model_id: str | None, skip: int, limit: int
+    tx: Tx,
+    status: PromotionStatus | None,
+    model_id: str | None,
+    scope_params: dict[str, list[str]],
+    owner: str,
+    skip: int,
+    limit: int,
 ) -> tuple[int, list[Promotion]]:
+    """One page of promotion requests whose version the read scope (`ReadScope.cypher_params`) shows."""
     record = await tx.single(
-        "promotions_page", status=status.value if status else None, modelId=model_id, skip=skip, limit=limit
+        "promotions_page",
+        status=status.value if status else None,
+        modelId=model_id,
+        owner=owner,
+        skip=skip,
+        limit=limit,
+        **scope_params,
     )
     return record["total"], [promotion_from_record(p) for p in record["page"]]
 

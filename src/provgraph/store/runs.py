@@ -136,8 +136,7 @@ async def page(
         orderName=order.metric or order.param,
         orderAgg=order.aggregate.value,
         descending=order.direction.value == "DESC",
-        grantedIds=visibility["grantedIds"],
-        hiddenClassifications=visibility["hiddenClassifications"],
+        **visibility,  # ReadScope.cypher_params(): the fragment visible_or_owned_in_scope reads them all
         owner=owner,
         skip=skip,
         limit=limit,
@@ -192,8 +191,7 @@ async def search(tx: Tx, query: RunSearch, visibility: dict[str, list[str]], own
         orderField=order.field.value if order else None,
         orderKey=order.key if order else None,
         descending=order.descending if order else True,
-        grantedIds=visibility["grantedIds"],
-        hiddenClassifications=visibility["hiddenClassifications"],
+        **visibility,  # ReadScope.cypher_params(): the fragment visible_or_owned_in_scope reads them all
         owner=owner,
         skip=query.offset,
         limit=query.max_results,
