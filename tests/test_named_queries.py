@@ -101,8 +101,10 @@ def test_the_read_scope_is_written_once_as_a_fragment():
     scoped = _scoped_statements(catalog)
     assert {"search_all_page", "search_text_count", "get_entity_in_scope", "containers_in_scope",
             "members_count_in_scope", "members_page_in_scope", "report_classified_entities"} <= set(scoped)
-    text = "\n".join((resource_dir("cypher") / f).read_text() for f in ("entities.cypher", "reports.cypher"))
-    assert text.count("$hiddenClassifications") == 1  # the fragment; every statement there uses it
+    text = "\n".join(path.read_text() for path in sorted(resource_dir("cypher").glob("*.cypher")))
+    # the two fragments (visible_in_scope, and visible_or_owned_in_scope with the owner rule) are the only
+    # places the condition is written; every statement uses one of them
+    assert text.count("$hiddenClassifications") == 2
     for name in scoped:
         assert "visible_label IN $readableTypes" in catalog.get(name) or "$owner" in catalog.get(name), name
 
