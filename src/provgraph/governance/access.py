@@ -76,8 +76,9 @@ class AccessDenied(Forbidden):
         resource_id: str | None = None,
         resource_type: str | None = None,
         operation: str | None = None,
+        field: str | None = None,
     ) -> None:
-        super().__init__(message, action=action)
+        super().__init__(message, action=action, **({"field": field} if field else {}))
         self.principal = principal
         self.action = action
         self.operation = operation or action  # what the audit log calls the attempt (delete, grant, ...)

@@ -283,8 +283,7 @@ class DeploymentService:
             decision = self._access.require_type(principal, WRITE, DEPLOYMENT)
             item = references.entity_input(DEPLOYMENT, qualified_name, name=name, owners=[principal.name])
             return (await entity_store.upsert(tx, DEPLOYMENT, [item]))[qualified_name].id, decision
-        if found.id not in await references.visible(tx, scope, [found.id]):
-            raise NotFound(f"deployment: no deployment named {qualified_name!r}", field="deployment")
+        references.visible_by_name(principal, scope, found, "deployment")
         return found.id, self._access.require_write(principal, DEPLOYMENT, found.owners, found.id)
 
     async def _lock(

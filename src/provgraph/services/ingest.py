@@ -25,15 +25,15 @@ from ..domain.entities import (
 from ..domain.errors import BadInput, LimitExceeded
 from ..domain.lineage import LineageEdge, LineageKind, lineage_kind
 from ..domain.principals import Principal
-from ..governance.access import READ, WRITE, AccessControl, AccessDenied, Decision, ReadScope
+from ..governance.access import READ, WRITE, AccessControl, Decision, ReadScope
 from ..governance.audit import AuditLog, audit_record
 from ..store import classifications as classification_store
 from ..store import entities as entity_store
 from ..store import lineage as lineage_store
 from ..store.database import Database, Tx
 from . import propagation
-from .audit import HIDDEN_RULE, audits_denials
-from .references import find_or_create_names, not_found, visible_or_missing
+from .audit import audits_denials
+from .references import not_found, resolve_refs, visible_by_name, visible_or_missing
 
 
 @audits_denials
@@ -59,9 +59,12 @@ class IngestService:
             refs = [(f"input[{i}].container", item.container) for i, item in enumerate(items) if item.container]
             if refs:  # containment carries classifications: lock before writing (services/propagation.py)
                 await propagation.hold_lock(tx)
-            decisions = await self._authorize_writes(tx, principal, scope, [item.key for item in unique])
+            named = _first_fields(items, [f"input[{i}]" for i in range(len(items))])
+            decisions = await self._authorize_writes(tx, principal, scope, named)
             events: list[AuditRecord] = []
-            resolved = await self._resolve(tx, principal, refs, scope, events, batch={item.key for item in unique})
+            resolved = await resolve_refs(
+                tx, self._access, principal, scope, refs, events, created_elsewhere={item.key for item in unique}
+            )
             stored = await self._upsert_grouped(tx, unique)
             await self._set_containers(tx, items, stored, resolved)
             events += [
@@ -140,9 +143,9 @@ class IngestService:
 
         async def work(tx: Tx) -> list[Entity]:
             await propagation.hold_lock(tx)
-            decisions = await self._authorize_writes(tx, principal, scope, [e.key for e in unique])
+            decisions = await self._authorize_writes(tx, principal, scope, _first_fields(as_entities, fields))
             events: list[AuditRecord] = []
-            resolved = await self._resolve(tx, principal, refs, scope, events)
+            resolved = await resolve_refs(tx, self._access, principal, scope, refs, events)
             for field, ref in refs[:ends]:
                 entity_type = resolved[ref].type
                 if entity_type not in DATA_TYPES:
@@ -272,11 +275,11 @@ class IngestService:
         return source_end, target_end, event
 
     async def _authorize_writes(
-        self, tx: Tx, principal: Principal, scope: ReadScope, keys: list[tuple[EntityType, str]]
+        self, tx: Tx, principal: Principal, scope: ReadScope, keys: dict[tuple[EntityType, str], str]
     ) -> dict[tuple[EntityType, str], Decision]:
-        """The write decision for each entity named by (type, qualifiedName). A new one needs its type's
-        write rule; an existing one may also be written by its owners or through an instance grant,
-        but only by a caller who may see it."""
+        """The write decision for each entity named by (type, qualifiedName), keyed to the field naming
+        it first. A new one needs its type's write rule; an existing one may also be written by its
+        owners or through an instance grant, but only by a caller who may see it (`visible_by_name`)."""
         by_type: dict[EntityType, list[str]] = defaultdict(list)
         for entity_type, qualified_name in keys:
             by_type[entity_type].append(qualified_name)
@@ -288,61 +291,9 @@ class IngestService:
                 if found is None:
                     decisions[(entity_type, name)] = self._access.require_write(principal, entity_type)
                     continue
-                self._require_visible(principal, scope, found)
+                visible_by_name(principal, scope, found, keys[(entity_type, name)])
                 decisions[(entity_type, name)] = self._access.require_write(principal, entity_type, found.owners, found.id)
         return decisions
-
-    @staticmethod
-    def _require_visible(principal: Principal, scope: ReadScope, found: Found) -> None:
-        """Writing or referencing an existing entity by name needs read access to it: otherwise the
-        answer (the entity, its classifications) would reveal what the caller may not see."""
-        if not scope.can_see(found.type, found.classification_names, found.id):
-            raise AccessDenied(
-                f"principal {principal.name!r} may not write or reference this {found.type.name}",
-                principal=principal,
-                action=WRITE,
-                decision=Decision(False, HIDDEN_RULE),
-                resource_id=found.id,
-                resource_type=found.type.label,
-            )
-
-    async def _resolve(
-        self,
-        tx: Tx,
-        principal: Principal,
-        refs: list[tuple[str, EntityRef]],
-        scope: ReadScope,
-        events: list[AuditRecord],
-        batch: set[tuple[EntityType, str]] = frozenset(),
-    ) -> dict[EntityRef, Found]:
-        """Finds every referenced entity with one query per kind of reference. Unknown ids are
-        NOT_FOUND; unknown names are created (the caller needs write on their type, and gets their
-        audit events in `events` to append last) unless the batch being upserted creates them anyway."""
-        by_id = [ref for _, ref in refs if ref.id is not None]
-        found_ids = await entity_store.resolve_ids(tx, list({ref.id for ref in by_id})) if by_id else {}
-        resolved: dict[EntityRef, Found] = {}
-        for field, ref in refs:
-            if ref.id is not None:
-                hit = found_ids.get(ref.id)
-                resolved[ref] = visible_or_missing(scope, hit, not_found(f"{field}.id", ref.id), owner_rule=False)
-
-        names: dict[EntityType, set[str]] = defaultdict(set)
-        for _, ref in refs:
-            if ref.id is None:
-                names[ref.type].add(ref.qualified_name)
-        for entity_type, wanted in names.items():
-            in_batch = {n for t, n in batch if t is entity_type}
-            found, missing = await find_or_create_names(tx, self._access, principal, entity_type, wanted, events, in_batch)
-            existing = {n for n in wanted if n in found and n not in missing}
-            if existing:
-                self._access.require_type(principal, READ, entity_type)
-                for name in existing:
-                    if (entity_type, name) not in batch:
-                        self._require_visible(principal, scope, found[name])
-            for _, ref in refs:
-                if ref.id is None and ref.type is entity_type and ref.qualified_name in found:
-                    resolved[ref] = found[ref.qualified_name]
-        return resolved
 
     async def _upsert_grouped(self, tx: Tx, items: list[EntityInput]) -> dict[tuple[EntityType, str], Entity]:
         """One UNWIND per entity type present (labels cannot be parameters)."""
@@ -382,6 +333,14 @@ class IngestService:
         await propagation.refresh_after_edges_changed(
             tx, [*old_containers, *(row["containerId"] for row in rows)], members
         )
+
+
+def _first_fields(items: list[EntityInput], fields: list[str]) -> dict[tuple[EntityType, str], str]:
+    """Each (type, qualifiedName) to the field of its first appearance, in order."""
+    first: dict[tuple[EntityType, str], str] = {}
+    for item, field in zip(items, fields):
+        first.setdefault(item.key, field)
+    return first
 
 
 def _deduplicate(items: list[EntityInput] | list[ProcessInput]) -> list[EntityInput] | list[ProcessInput]:

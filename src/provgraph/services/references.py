@@ -2,9 +2,9 @@
 
 `visible_or_missing` is the one place a hidden entity becomes NOT_FOUND, exactly like one that does not
 exist (docs/ARCHITECTURE.md §4, No leaks); every service that looks an entity up by id goes through it
-(or through `one` and `resolve_refs`, the ML metadata services' resolvers, which use it). Names are
-looked up, and the unknown ones created, by `find_or_create_names`, for these resolvers and for
-ingestion's alike. An entity of the wrong type is BAD_INPUT naming the field.
+(or through `one` and `resolve_refs`, the one reference resolver, which use it). A hidden entity
+named by its qualifiedName is answered by `visible_by_name`. Names are looked up, and the unknown ones
+created, by `find_or_create_names`. An entity of the wrong type is BAD_INPUT naming the field.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from ..domain.errors import BadInput, NotFound
 from ..domain.principals import Principal
 from ..domain.validation import parse
 from ..domain.audit import AuditRecord
-from ..governance.access import READ, WRITE, AccessControl, ReadScope
+from ..governance.access import READ, WRITE, AccessControl, AccessDenied, Decision, ReadScope
 from ..governance.audit import audit_record
 from ..store import entities as entity_store
 from ..store.database import Tx
+from .audit import HIDDEN_RULE
 
 
 def check_qualified_name(value: str, field: str) -> str:
@@ -132,45 +133,83 @@ async def find_or_create_names(
     return found, set(missing)
 
 
+def visible_by_name(principal: Principal, scope: ReadScope, found: Found, field: str | None = None) -> Found:
+    """The one answer for an existing entity named by its qualifiedName that the caller may not see.
+
+    An id is unguessable, so a hidden id answers exactly like a missing one (`visible_or_missing`). A
+    name is a unique key the caller chose: a missing name is created, and this one cannot be, so
+    answering "missing" would be a lie the next call exposes. It is FORBIDDEN, naming the field and
+    the entity's type and nothing else of it (no id, owners or classifications), and the denial is
+    audited against the entity (docs/ARCHITECTURE.md §4, No leaks)."""
+    if not scope.can_see(found.type, found.classification_names, found.id, found.owners):
+        where = f"{field}: " if field else ""
+        raise AccessDenied(
+            f"{where}principal {principal.name!r} may not write or reference this {found.type.name}",
+            principal=principal,
+            action=WRITE,
+            decision=Decision(False, HIDDEN_RULE),
+            resource_id=found.id,
+            resource_type=found.type.label,
+            field=field,
+        )
+    return found
+
+
 async def resolve_refs(
     tx: Tx,
     access: AccessControl,
     principal: Principal,
     scope: ReadScope,
     refs: list[tuple[str, EntityRef]],
-    allowed: frozenset[EntityType],
-    role: str,
     events: list[AuditRecord],
-) -> list[Found]:
-    """One entity per (field, ref), in order. Unknown ids and hidden entities are NOT_FOUND; unknown
-    names are created (the caller needs write on their type, and gets their audit events in `events`
-    to append with its own); a type outside `allowed` is BAD_INPUT (`role` says what the entity was
-    going to be, e.g. "an input of a run")."""
+    *,
+    allowed: frozenset[EntityType] | None = None,
+    role: str = "",
+    created_elsewhere: Collection[tuple[EntityType, str]] = frozenset(),
+) -> dict[EntityRef, Found]:
+    """The one reference resolver (ingestion, runs, the registry, MLflow and OpenLineage alike): each
+    (field, ref) to the entity it names, with one lookup per kind of reference.
+
+    - By id: unknown, deleted and hidden ids are the same NOT_FOUND naming `{field}.id`.
+    - By name: unknown (or deleted) names are created (the caller needs write on the type; the audit
+      events go to `events` for the caller to append with its own), except those in `created_elsewhere`
+      (a batch upserting them itself, which the caller resolves). An existing hidden one is FORBIDDEN
+      (`visible_by_name`).
+    - The owner rule applies (an entity's owners may name what they own, as they may read it: a run's
+      logger keeps logging its PII inputs), and the caller needs read on every referenced entity's type.
+    - With `allowed`, any other type is BAD_INPUT (`role` says what the entity was going to be, e.g.
+      "an input of a run")."""
+    if allowed is not None:
+        for field, ref in refs:
+            if ref.id is None and ref.type not in allowed:
+                raise BadInput(f"{field}.type: a {ref.type.name} cannot be {role}", field=f"{field}.type")
+    ids = sorted({ref.id for _, ref in refs if ref.id is not None})
+    by_id = await entity_store.resolve_ids(tx, ids) if ids else {}
+    resolved: dict[EntityRef, Found] = {}
     for field, ref in refs:
-        entity_type = ref.type
-        if ref.id is None and entity_type not in allowed:
-            raise BadInput(f"{field}.type: a {entity_type.name} cannot be {role}", field=f"{field}.type")
-    ids = [ref.id for _, ref in refs if ref.id is not None]
+        if ref.id is not None:
+            resolved[ref] = visible_or_missing(scope, by_id.get(ref.id), not_found(f"{field}.id", ref.id))
+
     names: dict[EntityType, set[str]] = defaultdict(set)
     for _, ref in refs:
         if ref.id is None:
             names[ref.type].add(ref.qualified_name)
-    by_name: dict[tuple[EntityType, str], str] = {}
     for entity_type, wanted in names.items():
-        found, _ = await find_or_create_names(tx, access, principal, entity_type, wanted, events)
-        by_name.update({(entity_type, n): f.id for n, f in found.items()})
-    live = await entity_store.resolve_ids(tx, sorted(set(ids + list(by_name.values()))))
-    result = []
+        in_batch = {n for t, n in created_elsewhere if t is entity_type}
+        found, created = await find_or_create_names(tx, access, principal, entity_type, wanted, events, in_batch)
+        for field, ref in refs:
+            if ref.id is not None or ref.type is not entity_type or ref.qualified_name not in found:
+                continue
+            hit = found[ref.qualified_name]
+            if ref.qualified_name not in created and ref.qualified_name not in in_batch:
+                visible_by_name(principal, scope, hit, field)
+            resolved[ref] = hit
+
     for field, ref in refs:
-        entity_id = ref.id if ref.id is not None else by_name[(ref.type, ref.qualified_name)]
-        absent = (
-            not_found(f"{field}.id", entity_id)
-            if ref.id is not None
-            else NotFound(f"{field}: no {ref.type.name} named {ref.qualified_name!r}", field=field)
-        )
-        found = visible_or_missing(scope, live.get(entity_id), absent)
-        if found.type not in allowed:
-            raise BadInput(f"{field}: a {found.type.name} cannot be {role}", field=field)
-        access.require_type(principal, READ, found.type)
-        result.append(found)
-    return result
+        hit = resolved.get(ref)
+        if hit is None:  # a name the batch creates
+            continue
+        if allowed is not None and hit.type not in allowed:
+            raise BadInput(f"{field}: a {hit.type.name} cannot be {role}", field=field)
+        access.require_type(principal, READ, hit.type)
+    return resolved

@@ -539,9 +539,7 @@ class RegistryService:
             self._access.require_type(principal, WRITE, MODEL)
             item = EntityInput(type=MODEL, qualified_name=qualified_name, owners=[principal.name])
             return (await entity_store.upsert(tx, MODEL, [item]))[qualified_name].id
-        if found.id not in await references.visible(tx, scope, [found.id]):
-            raise NotFound(f"model: no model named {qualified_name!r}", field="model")
-        return found.id
+        return references.visible_by_name(principal, scope, found, "model").id
 
     async def _lock_model(self, tx: Tx, scope: ReadScope, model_id: str) -> dict[str, Any]:
         await references.one(tx, scope, model_id, MODEL, "modelId")

@@ -560,9 +560,10 @@ class RunService:
             decision = await self._open(tx, principal, run_id)
             created: list[AuditRecord] = []
             found = await references.resolve_refs(
-                tx, self._access, principal, scope, [(f"{where}[{i}]", r) for i, r in enumerate(refs)], allowed, role, created
+                tx, self._access, principal, scope, [(f"{where}[{i}]", r) for i, r in enumerate(refs)], created,
+                allowed=allowed, role=role,
             )
-            ids = list(dict.fromkeys(f.id for f in found))
+            ids = list(dict.fromkeys(found[r].id for r in refs))
             edges = [(i, run_id, kind) for i in ids] if kind is LineageKind.INPUT_TO else [(run_id, o, kind) for o in ids]
             await lineage_store.link(tx, edges)
             upstream, downstream = (ids, [run_id]) if kind is LineageKind.INPUT_TO else ([run_id], ids)
@@ -586,9 +587,7 @@ class RunService:
             events.append(audit_record(principal, WRITE, decision, experiment, kind.label, operation="created by reference"))
             return experiment
         self._access.require_type(principal, READ, kind)
-        if found.id not in await references.visible(tx, scope, [found.id]):
-            raise NotFound(f"input.experiment: no experiment named {qualified_name!r}", field="input.experiment")
-        return found.id
+        return references.visible_by_name(principal, scope, found, "input.experiment").id
 
     async def _one(self, tx: Tx, run_id: str) -> Run:
         return (await self._many(tx, [run_id]))[run_id]
