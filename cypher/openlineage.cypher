@@ -11,7 +11,7 @@ MATCH (e:Entity {id: id})
 SET e.openlineageLock = true
 REMOVE e.openlineageLock
 RETURN e.id AS id, e.properties AS properties, e.description AS description, e.openlineageVersions AS versions,
-       e.owners AS owners, e.aliases AS aliases
+       e.owners AS owners, e.aliases AS aliases, e.classificationNames AS classificationNames
 
 // name: openlineage_set_versions
 UNWIND $rows AS row

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from .documents import CLASSIFY, RECORD, UPSERT
+from .documents import CLASSIFY, ENTITY, RECORD, UPSERT
 from .graph import by_name, dataset, upsert
+from .test_openlineage import ORDERS, clean_orders, event, orders, post
 
 EVENTS = """query($principal: String) {
   auditEvents(principal: $principal, decision: "deny", first: 100) { edges { node { action resourceId resourceType rule } } }
@@ -91,3 +92,35 @@ def test_the_owner_may_name_what_it_owns(admin, as_role, hidden):
     run = owner.data(START, {"e": "exp.secret"})["startRun"]["id"]
     inputs = owner.data(LOG_INPUTS, {"run": run, "in": [by_name("DATASET", "db://secret")]})["logRunInputs"]
     assert inputs == [hidden["db://secret"]]
+
+
+def test_an_openlineage_event_naming_a_hidden_dataset_is_refused_whole(admin, as_role, http, neo4j_driver):
+    """An emitter's event writes every dataset it names (facets, owners, lineage), so naming one the
+    emitter may not see is the same FORBIDDEN, naming the event field; nothing of the event is written."""
+    [secret] = upsert(admin, dataset(ORDERS))
+    admin.data(CLASSIFY, {"id": secret["id"], "n": "PII"})
+    engineer = as_role("data-engineer", name="emma")
+    before = _entity_count(neo4j_driver)
+    refused = post(http, event("START", "10:00:00", inputs=[orders()], outputs=[clean_orders()]), token=engineer.token)
+    assert refused.status_code == 403, refused.text
+    [error] = refused.json()["errors"]
+    assert error["extensions"] == {"code": "FORBIDDEN", "action": "write", "field": "inputs[0]"}
+    assert secret["id"] not in error["message"]
+    assert _entity_count(neo4j_driver) == before
+    denials = [e["node"] for e in admin.data(EVENTS, {"principal": "emma"})["auditEvents"]["edges"]]
+    assert any(d["resourceId"] == secret["id"] for d in denials), denials
+    # Cleared, the same event is recorded.
+    assert post(http, event("START", "10:00:00", inputs=[orders()], outputs=[clean_orders()])).status_code == 201
+
+
+def test_an_emitter_cannot_make_itself_owner_of_a_hidden_dataset(admin, as_role, http):
+    """Without the check, an `ownership` facet naming the emitter would hand it the owner rule's read."""
+    [secret] = upsert(admin, dataset(ORDERS, owners=["steward"]))
+    admin.data(CLASSIFY, {"id": secret["id"], "n": "PII"})
+    engineer = as_role("data-engineer", name="mallory")
+    claim = {"eventTime": "2026-03-01T10:00:00Z", "dataset": {"namespace": "postgres://db:5432", "name": "shop.orders",
+             "facets": {"ownership": {"owners": [{"name": "mallory"}]}}}}
+    refused = post(http, claim, token=engineer.token)
+    assert refused.status_code == 403 and refused.json()["errors"][0]["extensions"]["field"] == "dataset"
+    assert admin.data(ENTITY, {"id": secret["id"]})["entity"]["owners"] == ["steward"]
+    assert engineer.data(ENTITY, {"id": secret["id"]})["entity"] is None

@@ -232,10 +232,12 @@ def test_a_tag_with_a_field_classifies_that_fields_feature_and_other_tags_stay_p
 
 
 def _ingester_access(tmp_path: Path) -> AccessControl:
-    """The built-in roles plus `ingester`: may write everything OpenLineage touches, may not classify."""
+    """The built-in roles plus `ingester`: may write everything OpenLineage touches and read what it
+    writes, PII included (an event naming an entity its emitter may not see is refused), may not classify."""
     policies = resource_dir("policies")
     (tmp_path / "model.conf").write_text((policies / "model.conf").read_text())
     lines = [f"p, role:ingester, type:{label}, write, allow" for label in ("Pipeline", "PipelineRun", "Dataset", "Feature")]
+    lines += ["p, role:ingester, type:*, read, allow", "p, role:ingester, restricted:PII, read, allow"]
     (tmp_path / "policy.csv").write_text((policies / "policy.csv").read_text() + "\n" + "\n".join(lines) + "\n")
     return AccessControl.from_policies(tmp_path)
 

@@ -78,21 +78,22 @@ class OpenLineageService:
         return await self.record_dataset_event(principal, report)
 
     async def record_run_event(self, principal: Principal, report: RunReport) -> RunReportResult:
-        emitter = self._emitter(principal, "RunEvent", [T.PIPELINE, T.PIPELINE_RUN], report.datasets)
+        emitter = await self._emitter(principal, "RunEvent", [T.PIPELINE, T.PIPELINE_RUN], report.datasets)
         return await self._db.write(lambda tx: _RunEventWrite(tx, emitter, report).apply())
 
     async def record_job_event(self, principal: Principal, report: JobReport) -> JobReportResult:
-        emitter = self._emitter(principal, "JobEvent", [T.PIPELINE], report.datasets)
+        emitter = await self._emitter(principal, "JobEvent", [T.PIPELINE], report.datasets)
         return await self._db.write(lambda tx: _JobEventWrite(tx, emitter, report).apply())
 
     async def record_dataset_event(self, principal: Principal, report: DatasetEventReport) -> DatasetEventResult:
-        emitter = self._emitter(principal, "DatasetEvent", [], report.datasets)
+        emitter = await self._emitter(principal, "DatasetEvent", [], report.datasets)
         return await self._db.write(lambda tx: _DatasetEventWrite(tx, emitter, report).apply())
 
-    def _emitter(
+    async def _emitter(
         self, principal: Principal, kind: str, own: list[EntityType], datasets: tuple[DatasetReport, ...]
     ) -> Emitter:
-        """Write on every entity type the event touches, decided before the transaction starts."""
+        """Write on every entity type the event touches, decided before the transaction starts, and the
+        read scope that decides whether an entity the event names may be written at all."""
         touched = list(own)
         if datasets:
             touched.append(T.DATASET)
@@ -101,7 +102,8 @@ class OpenLineageService:
         writes: dict[EntityType, Decision] = {
             entity_type: self._access.require_type(principal, WRITE, entity_type) for entity_type in touched
         }
-        return Emitter(principal=principal, access=self._access, log=self._log, writes=writes, kind=kind)
+        scope = await self._access.scope(principal)
+        return Emitter(principal=principal, access=self._access, log=self._log, writes=writes, kind=kind, scope=scope)
 
 
 class _Steps(EventWrite):

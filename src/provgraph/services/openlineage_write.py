@@ -14,6 +14,13 @@ principal. Only new assignments are made, so a replay changes nothing and needs 
 a new one needs `classify` (the same rule as the classify mutation), and without it the whole event is
 FORBIDDEN, naming the tag, and nothing of it is written: accepting the lineage while dropping the tag
 would leave data its producer calls PII readable by everyone (fail closed).
+
+Hidden data. An event writes every dataset and field it names (facets, description, owners, lineage),
+so naming an existing one the emitter may not see is FORBIDDEN for the whole event, naming the event
+field (`references.visible_by_name`, the answer upserts and references by name give). Without it an
+emitter not cleared for PII could name itself owner of a PII table in an `ownership` facet and read it
+by the owner rule. The event's own job and run are exempt, as a run stays its logger's to finish: a
+job whose tags made it PII keeps reporting its runs.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from typing import Any
 
 from ..domain.audit import AuditRecord
 from ..domain.classifications import ClassificationDef
-from ..domain.entities import MAX_OWNERS, EntityInput, EntityType
+from ..domain.entities import MAX_OWNERS, EntityInput, EntityType, Found
 from ..domain.errors import BadInput, LimitExceeded
 from ..domain.principals import Principal
 from ..domain.run_reports import (
@@ -39,7 +46,7 @@ from ..domain.run_reports import (
     merge_reported,
     versioned,
 )
-from ..governance.access import AccessControl, AccessDenied, Decision
+from ..governance.access import AccessControl, AccessDenied, Decision, ReadScope
 from ..governance.audit import AuditLog, audit_record
 from ..store import classifications as classification_store
 from ..store import entities as entity_store
@@ -49,8 +56,10 @@ from ..store.database import Tx
 from . import propagation
 from .audit import GROUP_LIMIT
 from .classifications import put_assignment
+from .references import visible_by_name
 
 T = EntityType
+NAMED_DATA = (EntityType.DATASET, EntityType.FEATURE)  # what an event names, as opposed to its own job and run
 Key = tuple[EntityType, str]
 
 
@@ -68,6 +77,7 @@ class Emitter:
     log: AuditLog
     writes: dict[EntityType, Decision]
     kind: str  # RunEvent, JobEvent or DatasetEvent, for the audit log
+    scope: ReadScope
 
 
 class EventWrite:
@@ -118,6 +128,17 @@ class EventWrite:
             self.names[(T.FEATURE, qualified_name)] = field
         return features
 
+    def where_of(self, key: Key) -> str:
+        """The event field that names this entity, for an error about it."""
+        entity_type, qualified_name = key
+        if entity_type is T.DATASET:
+            return next(d.where for d in self.datasets if d.qualified_name == qualified_name)
+        if entity_type is T.FEATURE:
+            dataset, field = self.features()[qualified_name]
+            named = [d.where for d in self.datasets if d.qualified_name == dataset]
+            return f"{named[0]}.fields[{field!r}]" if named else f"columnLineage[{dataset!r}.{field!r}]"
+        return "run" if entity_type is T.PIPELINE_RUN else "job"
+
     def keys(self, entity_type: EntityType) -> list[Key]:
         return sorted(key for key in self.names if key[0] is entity_type)
 
@@ -138,7 +159,12 @@ class EventWrite:
                 if entity.created_at == self.tx.now:
                     self.created.add(key)
         records = await openlineage_store.lock_and_read(self.tx, [self.ids[key] for key in keys])
+        by_id = {self.ids[key]: key for key in keys}
         for r in records:
+            key = by_id[r["id"]]
+            if key not in self.created and key[0] in NAMED_DATA:  # naming existing data writes it: see the docstring
+                found = Found(r["id"], key[0], tuple(r["classificationNames"] or ()), tuple(r["owners"] or ()))
+                visible_by_name(self.emitter.principal, self.emitter.scope, found, self.where_of(key))
             self.stored[r["id"]] = (json.loads(r["properties"] or "{}"), json.loads(r["versions"] or "{}"))
             self.descriptions[r["id"]] = r["description"]
             self.stored_owners[r["id"]] = list(r["owners"] or [])
