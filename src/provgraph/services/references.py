@@ -10,10 +10,10 @@ created, by `find_or_create_names`. An entity of the wrong type is BAD_INPUT nam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Collection, Iterable
+from typing import Any, Protocol, TypeVar
 
-from ..domain.entities import MAX_QUALIFIED_NAME, EntityInput, EntityRef, EntityType, Found, check_id
+from ..domain.entities import MAX_QUALIFIED_NAME, Entity, EntityInput, EntityRef, EntityType, Found, check_id
 from ..domain.errors import BadInput, NotFound
 from ..domain.principals import Principal
 from ..domain.validation import parse
@@ -21,8 +21,8 @@ from ..domain.audit import AuditRecord
 from ..governance.access import READ, WRITE, AccessControl, AccessDenied, Decision, ReadScope
 from ..governance.audit import audit_record
 from ..store import entities as entity_store
-from ..store.database import Tx
-from .audit import HIDDEN_RULE
+from ..store.database import Database, Tx
+from .audit import HIDDEN_RULE, ReadAudit
 
 
 def check_qualified_name(value: str, field: str) -> str:
@@ -94,6 +94,42 @@ async def batch_of(tx: Tx, scope: ReadScope, ids: Iterable[str], entity_type: En
     shown, hidden = await partition(tx, scope, ids)
     ordered = [i for i in dict.fromkeys(ids) if i in shown and shown[i].type is entity_type]
     return ordered, hidden
+
+
+class Shown(Protocol):
+    """What a batched read returns per id: a stored entity with the classification names it carries."""
+
+    entity: Entity
+    classification_names: Any
+
+
+S = TypeVar("S", bound=Shown)
+
+
+async def batched_read(
+    db: Database,
+    access: AccessControl,
+    reads: ReadAudit,
+    principal: Principal,
+    ids: list[str],
+    entity_type: EntityType,
+    load: Callable[[Tx, list[str]], Awaitable[dict[str, S]]],
+    operation: str,
+) -> dict[str, S]:
+    """A request's batch of ids of one type (api/loaders.py: `Promotion.model`, `ModelVersion.run`,
+    ...), in one read: read on the type, the visible live ones loaded by `load`, the others simply
+    absent, and one audited read naming what was seen and the hidden ones met."""
+    access.require_type(principal, READ, entity_type)
+    scope = await access.scope(principal)
+
+    async def work(tx: Tx) -> tuple[dict[str, S], list[Found]]:
+        shown, hidden = await batch_of(tx, scope, ids, entity_type)
+        return await load(tx, shown), hidden
+
+    found, hidden = await db.read(work)
+    seen = [Found.of(v.entity, v.classification_names) for v in found.values()]
+    await reads.reads(principal, operation, scope, resource_type=entity_type, seen=seen, hidden=hidden)
+    return found
 
 
 async def one(tx: Tx, scope: ReadScope, entity_id: str, entity_type: EntityType, field: str) -> Found:

@@ -272,35 +272,15 @@ class RegistryService:
 
     async def models_by_id(self, principal: Principal, ids: list[str]) -> dict[str, Model]:
         """The visible models among ids (Promotion.model, batched per request), in one read; audited."""
-        self._access.require_type(principal, READ, MODEL)
-        scope = await self._access.scope(principal)
-
-        async def work(tx: Tx) -> tuple[dict[str, Model], list[Found]]:
-            shown, hidden = await references.batch_of(tx, scope, ids, MODEL)
-            return await registry_store.models(tx, shown), hidden
-
-        found, hidden = await self._db.read(work)
-        await self._reads.reads(
-            principal, "models", scope, resource_type=MODEL, hidden=hidden,
-            seen=[Found.of(m.entity, m.classification_names) for m in found.values()],
+        return await references.batched_read(
+            self._db, self._access, self._reads, principal, ids, MODEL, registry_store.models, "models"
         )
-        return found
 
     async def versions_by_id(self, principal: Principal, ids: list[str]) -> dict[str, ModelVersion]:
         """The visible versions among ids (Promotion.version, batched per request), in one read; audited."""
-        self._access.require_type(principal, READ, VERSION)
-        scope = await self._access.scope(principal)
-
-        async def work(tx: Tx) -> tuple[dict[str, ModelVersion], list[Found]]:
-            shown, hidden = await references.batch_of(tx, scope, ids, VERSION)
-            return await self._versions(tx, shown), hidden
-
-        found, hidden = await self._db.read(work)
-        await self._reads.reads(
-            principal, "model-versions", scope, resource_type=VERSION, hidden=hidden,
-            seen=[Found.of(v.entity, v.classification_names) for v in found.values()],
+        return await references.batched_read(
+            self._db, self._access, self._reads, principal, ids, VERSION, self._versions, "model-versions"
         )
-        return found
 
     # -- promotions -------------------------------------------------------------------------------
 

@@ -432,18 +432,7 @@ class RunService:
 
     async def runs_by_id(self, principal: Principal, ids: list[str]) -> dict[str, Run]:
         """The visible runs among ids (ModelVersion.run, batched per request), in one read; audited."""
-        self._access.require_type(principal, READ, RUN)
-        scope = await self._access.scope(principal)
-
-        async def work(tx: Tx) -> tuple[dict[str, Run], list[Found]]:
-            shown, hidden = await references.batch_of(tx, scope, ids, RUN)
-            return await self._many(tx, shown), hidden
-
-        found, hidden = await self._db.read(work)
-        await self._reads.reads(
-            principal, "runs", scope, resource_type=RUN, seen=[_seen(r) for r in found.values()], hidden=hidden
-        )
-        return found
+        return await references.batched_read(self._db, self._access, self._reads, principal, ids, RUN, self._many, "runs")
 
     async def runs(
         self,
