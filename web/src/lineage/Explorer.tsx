@@ -16,7 +16,8 @@ import {
   type NodeTypes,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useNavigate } from "react-router";
 import { readableError } from "../api/errors";
 import { lineage, type LineageArgs } from "../api/queries";
 import type { ClassificationAssignment, Entity, Lineage } from "../api/types";
@@ -40,21 +41,11 @@ import {
 } from "./graph";
 import { NODE_HEIGHT, NODE_WIDTH } from "./columns";
 import { ELK_MAX_NODES, nodesToFit } from "./layoutChoice";
+import { firstViewport } from "./viewport";
 import { LineageEdgeView, type LineageFlowEdge } from "./LineageEdgeView";
 import { PathFinder, usePath } from "./PathFinder";
 import { useLayout } from "./useLayout";
 import type { LineageView } from "./urlState";
-
-const MIN_READABLE_ZOOM = 0.55;
-
-function fitZoom(positions: { x: number; y: number }[], width: number, height: number): number {
-  if (!positions.length) return 1;
-  const xs = positions.map((p) => p.x);
-  const ys = positions.map((p) => p.y);
-  const w = Math.max(...xs) - Math.min(...xs) + NODE_WIDTH;
-  const h = Math.max(...ys) - Math.min(...ys) + NODE_HEIGHT;
-  return Math.min(width / (w * 1.24), height / (h * 1.24));
-}
 
 const nodeTypes: NodeTypes = { entity: EntityNode };
 const edgeTypes: EdgeTypes = { lineage: LineageEdgeView };
@@ -147,10 +138,15 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
     }
   }, [client, root.id, view.types, view.asOf, path.found]);
 
-  const actionsRef = useRef<ExplorerActions>({ toggle, highlight: setHovered });
-  actionsRef.current = { toggle, highlight: setHovered };
+  const navigate = useNavigate();
+  const actionsRef = useRef<ExplorerActions>({ toggle, highlight: setHovered, open: navigate });
+  actionsRef.current = { toggle, highlight: setHovered, open: navigate };
   const actions = useMemo<ExplorerActions>(
-    () => ({ toggle: (id, d) => actionsRef.current.toggle(id, d), highlight: (a) => actionsRef.current.highlight(a) }),
+    () => ({
+      toggle: (id, d) => actionsRef.current.toggle(id, d),
+      highlight: (a) => actionsRef.current.highlight(a),
+      open: (path) => actionsRef.current.open(path),
+    }),
     [],
   );
 
@@ -226,20 +222,15 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
   // on the first move, not on the press: a click on an edge must still land on the edge.
   const onMove = useCallback(() => canvas.current?.classList.add("is-moving"), []);
   const onMoveEnd = useCallback(() => canvas.current?.classList.remove("is-moving"), []);
-  useEffect(() => {
+  // Set before the nodes are first drawn (a layout effect, from positions alone, not fitView, which
+  // needs them measured): drawing them at the default viewport first and then moving would render
+  // two different sets of on-screen nodes, the first thrown away.
+  useLayoutEffect(() => {
     if (!layout.ready || !flowNodes.length || fitted.current === layout.kind) return;
-    fitted.current = layout.kind;
-    const chosen = nodesToFit(layoutNodes, root.id);
     const box = canvas.current?.getBoundingClientRect();
-    const zoom = box ? fitZoom(chosen.map((n) => layout.positions.get(n.id)!).filter(Boolean), box.width, box.height) : 1;
-    const rootAt = layout.positions.get(root.id);
-    requestAnimationFrame(() => {
-      // A small graph is fitted whole. A big one fits the root's neighbourhood, or when even that
-      // would be too small to read, centres on the root at a readable zoom.
-      const all = chosen.length === layoutNodes.length;
-      if (!all && zoom < MIN_READABLE_ZOOM && rootAt) flow.setCenter(rootAt.x + NODE_WIDTH / 2, rootAt.y + NODE_HEIGHT / 2, { zoom: 0.8 });
-      else flow.fitView({ nodes: chosen.map((n) => ({ id: n.id })), padding: 0.08, maxZoom: 1.1, minZoom: 0.05 });
-    });
+    if (!box) return;
+    fitted.current = layout.kind;
+    flow.setViewport(firstViewport(layout.positions, nodesToFit(layoutNodes, root.id), layoutNodes.length, root.id, box));
   }, [layout.ready, layout.kind, layout.positions, flowNodes.length, layoutNodes, root.id, flow]);
 
   useEffect(() => {

@@ -5,9 +5,11 @@ import type { ClassificationAssignment } from "../api/types";
 export interface ExplorerActions {
   toggle(nodeId: string, direction: "UPSTREAM" | "DOWNSTREAM"): void;
   highlight(assignment: ClassificationAssignment | null): void;
+  /** Client-side navigation to a path (one router hook for the explorer, not one Link per node). */
+  open(path: string): void;
 }
 
-export const ExplorerContext = createContext<ExplorerActions>({ toggle: () => {}, highlight: () => {} });
+export const ExplorerContext = createContext<ExplorerActions>({ toggle: () => {}, highlight: () => {}, open: () => {} });
 
 export function useExplorerActions(): ExplorerActions {
   return useContext(ExplorerContext);
