@@ -1,19 +1,19 @@
 """Governance actions from the console: a data-engineer classifies and declassifies an entity and blocks
 and unblocks a classification on a lineage edge (clicking the edge); the server's refusals are shown as
 readable messages; a viewer gets no such controls and the server refuses the same mutation from the
-viewer's signed-in browser. Every change is checked on the server, not just on the screen.
+viewer's signed-in browser. Every change is checked on the server, not just on the screen, and every
+test ends with the recorder's check (console_sessions).
 
     raw --INPUT_TO--> etl (PIPELINE_RUN) --PRODUCED--> clean
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from .browser import Console, Session, console  # noqa: F401 (the fixture)
+from .browser import Console, console  # noqa: F401 (the fixture)
+from .console_sessions import browser_as, sessions  # noqa: F401 (the fixtures)
 
 UPSERT = "mutation($in: [EntityInput!]!) { upsertEntities(input: $in) { id qualifiedName } }"
 RECORD = "mutation($in: ProcessInput!) { recordProcess(input: $in) { id } }"
@@ -36,22 +36,6 @@ def graph(console: Console) -> dict[str, str]:  # noqa: F811
     return {"raw": raw["id"], "etl": etl["id"], "clean": clean["id"]}
 
 
-@pytest.fixture(scope="module")
-def sessions(console: Console, graph) -> Iterator[Callable[[str], Session]]:  # noqa: F811
-    opened: dict[str, Session] = {}
-
-    def signed_in(role: str) -> Session:
-        if role not in opened:
-            opened[role] = console.signed_in(role)
-        session = opened[role]
-        session.recorder.reset()
-        return session
-
-    yield signed_in
-    for session in opened.values():
-        session.close()
-
-
 def classifications(console: Console, entity_id: str) -> dict[str, bool]:  # noqa: F811
     return {c["name"]: c["propagated"] for c in console.graphql(CLASSES, {"id": entity_id})["entity"]["classifications"]}
 
@@ -72,8 +56,8 @@ def open_edge(page: Page, source: str, target: str) -> None:
     expect(page.get_by_test_id("edge-panel")).to_be_visible()
 
 
-def test_a_data_engineer_classifies_and_declassifies(console: Console, sessions, graph) -> None:  # noqa: F811
-    session = sessions("data-engineer")
+def test_a_data_engineer_classifies_and_declassifies(console: Console, browser_as, graph) -> None:  # noqa: F811
+    session = browser_as("data-engineer")
     page = session.goto(f"/entities/{graph['raw']}")
     page.get_by_label("Classification").select_option("CONFIDENTIAL")
     page.get_by_test_id("classify-submit").click()
@@ -96,12 +80,11 @@ def test_a_data_engineer_classifies_and_declassifies(console: Console, sessions,
     expect(page.get_by_test_id("classification-CONFIDENTIAL")).to_have_count(0)
     assert classifications(console, graph["raw"]) == {}
     assert classifications(console, graph["clean"]) == {}
-    session.recorder.check()
 
 
-def test_a_data_engineer_blocks_and_unblocks_on_an_edge(console: Console, sessions, graph) -> None:  # noqa: F811
+def test_a_data_engineer_blocks_and_unblocks_on_an_edge(console: Console, browser_as, graph) -> None:  # noqa: F811
     raw, etl, clean = graph["raw"], graph["etl"], graph["clean"]
-    session = sessions("data-engineer")
+    session = browser_as("data-engineer")
     page = session.goto(f"/entities/{raw}/lineage?direction=DOWNSTREAM&depth=2")
     open_edge(page, raw, etl)
     page.get_by_label("Classification to block").select_option("CONFIDENTIAL")
@@ -116,14 +99,13 @@ def test_a_data_engineer_blocks_and_unblocks_on_an_edge(console: Console, sessio
     assert blocked(console, raw, etl) == []
     assert classifications(console, clean) == {"CONFIDENTIAL": True}  # propagation resumed
     console.graphql('mutation($id: ID!) { declassify(entityId: $id, name: "CONFIDENTIAL") { id } }', {"id": raw})
-    session.recorder.check()
 
 
-def test_a_block_that_reveals_a_placeholder_redraws_it_in_place(console: Console, sessions, graph) -> None:  # noqa: F811
+def test_a_block_that_reveals_a_placeholder_redraws_it_in_place(console: Console, browser_as, graph) -> None:  # noqa: F811
     """PII on `src` reaches `run` and `out`. The data-engineer holds instance read grants on `src` and
     `run` only, so `out` is a hatched placeholder. Blocking PII on src -> run takes the propagated PII
     off `out`: the open explorer draws it as itself, without a reload; unblocking hides it again."""
-    session = sessions("data-engineer")  # its principal exists before the grants name it
+    session = browser_as("data-engineer")  # its principal exists before the grants name it
     [src] = console.graphql(UPSERT, {"in": [{"type": "DATASET", "qualifiedName": "test://pii-src", "name": "pii_src"}]})["upsertEntities"]
     run = console.graphql(RECORD, {"in": {
         "type": "PIPELINE_RUN", "qualifiedName": "test://pii-run", "name": "pii_run",
@@ -157,12 +139,11 @@ def test_a_block_that_reveals_a_placeholder_redraws_it_in_place(console: Console
     expect(page.get_by_test_id("lineage-hidden-count")).to_contain_text("1 restricted entity hidden")
     assert classifications(console, out["id"]) == {"PII": True}
     assert page.evaluate("window.__sameDocument === true"), "the explorer changed by reloading the page"
-    session.recorder.check()
 
 
-def test_a_viewer_has_no_controls_and_the_server_refuses_it(console: Console, sessions, graph) -> None:  # noqa: F811
+def test_a_viewer_has_no_controls_and_the_server_refuses_it(console: Console, browser_as, graph) -> None:  # noqa: F811
     raw, etl = graph["raw"], graph["etl"]
-    session = sessions("viewer")
+    session = browser_as("viewer")
     page = session.goto(f"/entities/{raw}")
     expect(page.get_by_test_id("entity-name")).to_have_text("raw")
     expect(page.get_by_test_id("classify-submit")).to_have_count(0)
@@ -186,4 +167,3 @@ def test_a_viewer_has_no_controls_and_the_server_refuses_it(console: Console, se
         assert "classif" in error["message"].lower(), error["message"]
     assert classifications(console, raw) == {}
     assert blocked(console, raw, etl) == []
-    session.recorder.check()

@@ -85,6 +85,18 @@ def _rows(page: Page):
     return page.locator('[data-testid="audit-events"] tbody tr')
 
 
+def _broken_row(page: Page, seq: int):
+    """The table's one row marked as where the chain breaks: event `seq`, badged and explained."""
+    marked = page.locator('[data-testid="audit-events"] tbody tr[data-broken="true"]')
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_attribute("data-testid", f"audit-event-{seq}")
+    expect(marked).to_have_class(re.compile(r"\badm-broken\b"))
+    expect(marked.get_by_test_id("audit-broken-badge")).to_have_text("chain breaks here")
+    expect(marked).to_have_accessible_description("chain breaks here")
+    expect(marked).to_have_attribute("title", re.compile(r"verified up to the event before this one: .+"))
+    return marked
+
+
 def _stored_hash(console: Console, seq: int) -> str:  # noqa: F811
     [row] = console.cypher("MATCH (e:AuditEvent {seq: $seq}) RETURN e.hash AS hash", seq=seq)
     return row["hash"]
@@ -159,6 +171,11 @@ def test_a_tampered_event_is_shown_as_the_first_broken_one(
         expect(page.get_by_test_id("audit-chain")).to_have_attribute("data-state", "broken")
         expect(page.get_by_test_id("audit-chain-broken-seq")).to_have_text(str(target["seq"]))
         expect(page.get_by_test_id("audit-chain-message")).not_to_be_empty()
+        # The table marks that event's row, and only it; the panel's seq scrolls to it.
+        row = _broken_row(page, target["seq"])
+        page.get_by_test_id("audit-chain-broken-seq").click()
+        expect(row).to_be_in_viewport()
+        expect(row).to_be_focused()
         _shot(page, "audit-chain-broken")
         check = console.graphql(CHAIN)["auditChain"]
         assert (check["ok"], check["firstBrokenSeq"], check["verifiedThroughSeq"]) == (False, target["seq"], target["seq"] - 1)
@@ -166,10 +183,24 @@ def test_a_tampered_event_is_shown_as_the_first_broken_one(
         page.reload()
         expect(page.get_by_test_id(f"audit-event-{target['seq']}")).to_have_attribute("data-action", "export")
         expect(page.get_by_test_id("audit-chain-broken-seq")).to_have_text(str(target["seq"]))
+        _broken_row(page, target["seq"])
+
+        # From a page without it (a filter the event does not match), the seq opens the whole log from
+        # that event down: the filter is dropped, the page cursor set, and the marked row comes first.
+        page = browser_as("governance-reviewer").goto("/audit?action=verify-audit-chain")
+        expect(page.get_by_test_id("audit-chain-broken-seq")).to_have_text(str(target["seq"]))
+        expect(page.get_by_test_id(f"audit-event-{target['seq']}")).to_have_count(0)
+        page.get_by_test_id("audit-chain-broken-seq").click()
+        expect(page).to_have_url(re.compile(r"/audit\?after=[^&]+$"))
+        expect(page.get_by_test_id("audit-filter-action")).to_have_value("")
+        row = _broken_row(page, target["seq"])
+        expect(_rows(page).first).to_have_attribute("data-testid", f"audit-event-{target['seq']}")
+        expect(row).to_be_in_viewport()
     finally:
         console.cypher("MATCH (e:AuditEvent {seq: $seq}) SET e.action = $action", seq=target["seq"], action=original["action"])
     page.get_by_test_id("audit-chain-verify").click()
     expect(page.get_by_test_id("audit-chain")).to_have_attribute("data-state", "ok")
+    expect(page.locator('[data-testid="audit-events"] tbody tr[data-broken]')).to_have_count(0)
 
 
 def _status(console: Console, token: str) -> int:  # noqa: F811

@@ -12,7 +12,6 @@ v2, an alert rule on its drift and monitoring points that opened an alert."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -21,6 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .browser import Console, Session, console  # noqa: F401 (the fixture)
+from .console_sessions import browser_as, sessions  # noqa: F401 (the fixtures)
 
 MODEL = "mlflow://acme/models/churn"
 DEPLOYMENT = "k8s://prod/churn"
@@ -115,35 +115,9 @@ def registry(console: Console) -> Registry:  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def sessions(console: Console, registry: Registry) -> Iterator[Callable[[Principal], Session]]:  # noqa: F811
-    opened: dict[str, Session] = {}
-
-    def signed_in(principal: Principal) -> Session:
-        if principal.name not in opened:
-            session = console.new_session()
-            session.sign_in(principal.token)
-            opened[principal.name] = session
-        return opened[principal.name]
-
-    yield signed_in
-    for session in opened.values():
-        session.close()
-
-
-@pytest.fixture
-def browser_as(sessions: Callable[[Principal], Session]) -> Iterator[Callable[[Principal], Session]]:
-    """The principal's signed-in browser; after the test, whatever it saw must have been clean."""
-    used: list[Session] = []
-
-    def get(principal: Principal) -> Session:
-        session = sessions(principal)
-        session.recorder.reset()
-        used.append(session)
-        return session
-
-    yield get
-    for session in used:
-        session.recorder.check()
+def graph(registry: Registry) -> Registry:
+    """The graph the module's sign-ins wait for (console_sessions)."""
+    return registry
 
 
 def shoot(session: Session, name: str) -> None:
@@ -163,7 +137,7 @@ def alias_target(console: Console, registry: Registry, alias: str) -> str | None
 
 def test_a_data_scientist_rolls_a_deployment_back_from_its_page(console: Console, registry: Registry, browser_as) -> None:  # noqa: F811
     v1, v2 = registry.versions[0]["id"], registry.versions[1]["id"]
-    session = browser_as(registry.dora)
+    session = browser_as(token=registry.dora.token)
     page = session.goto(f"/deployments/{quote(registry.deployment_id, safe='')}")
     live = page.get_by_test_id("live-version")
     expect(live).to_contain_text("v2")
@@ -204,7 +178,7 @@ def test_a_data_scientist_rolls_a_deployment_back_from_its_page(console: Console
 
 def test_a_data_scientist_requests_a_promotion_from_the_model_page(console: Console, registry: Registry, browser_as) -> None:  # noqa: F811
     v3 = registry.versions[2]
-    session = browser_as(registry.dora)
+    session = browser_as(token=registry.dora.token)
     page = session.goto(f"/models/{quote(registry.model_id, safe='')}")
     expect(page.get_by_test_id("current-aliases")).to_contain_text("production")
     row = page.get_by_test_id("version-3")
@@ -227,7 +201,7 @@ def test_a_data_scientist_requests_a_promotion_from_the_model_page(console: Cons
 
 def test_a_viewer_sees_no_request_promotion_form(console: Console, registry: Registry, browser_as) -> None:  # noqa: F811
     viewer = Principal("vic", console.token_for("viewer", "vic"))
-    session = browser_as(viewer)
+    session = browser_as(token=viewer.token)
     page = session.goto(f"/models/{quote(registry.model_id, safe='')}")
     expect(page.get_by_test_id("versions").locator("tbody tr")).to_have_count(3)
     expect(page.get_by_role("button", name="Request promotion")).to_have_count(0)
@@ -238,7 +212,7 @@ def test_a_governance_reviewer_approves_from_the_inbox_and_the_alias_moves(conso
     assert alias_target(console, registry, "production") == v1
     request = request_promotion(console, registry, registry.sam, 2, "production", "AUC up three points")
     assert request["needsGovernance"], "PII lies upstream of v2: the request needs a governance reviewer"
-    session = browser_as(registry.rita)
+    session = browser_as(token=registry.rita.token)
     page = session.goto("/promotions")
     card = page.get_by_test_id(f"promotion-{request['id']}")
     expect(card).to_contain_text("v2")
@@ -264,7 +238,7 @@ def test_a_governance_reviewer_approves_from_the_inbox_and_the_alias_moves(conso
 def test_a_rejection_leaves_the_alias_where_it_was(console: Console, registry: Registry, browser_as) -> None:  # noqa: F811
     v1 = registry.versions[0]["id"]
     request = request_promotion(console, registry, registry.sam, 3, "staging", "try v3 on staging")
-    session = browser_as(registry.rita)
+    session = browser_as(token=registry.rita.token)
     page = session.goto("/promotions?status=PENDING")
     card = page.get_by_test_id(f"promotion-{request['id']}")
     card.get_by_test_id("decision-comment").fill("wait for the drift fix")
@@ -278,7 +252,7 @@ def test_a_rejection_leaves_the_alias_where_it_was(console: Console, registry: R
 def test_the_requester_cannot_approve_their_own_request_in_the_console_or_by_request(console: Console, registry: Registry, browser_as) -> None:  # noqa: F811
     own = request_promotion(console, registry, registry.sam, 3, "shadow", "shadow traffic for v3")
     other = request_promotion(console, registry, registry.dora, 1, "archive", "keep v1 around")
-    session = browser_as(registry.sam)
+    session = browser_as(token=registry.sam.token)
     page = session.goto("/promotions")
     own_card = page.get_by_test_id(f"promotion-{own['id']}")
     expect(own_card.get_by_test_id("self-approval")).to_contain_text("Self-approval not allowed")
@@ -304,7 +278,7 @@ def test_the_requester_cannot_approve_their_own_request_in_the_console_or_by_req
 
 
 def test_the_deployments_list_filters_by_model_and_environment(console: Console, registry: Registry, browser_as) -> None:  # noqa: F811
-    session = browser_as(registry.rita)
+    session = browser_as(token=registry.rita.token)
     page = session.goto(f"/deployments?model={quote(registry.model_id, safe='')}&env=production")
     link = page.get_by_test_id("deployments").get_by_role("link", name="churn")
     expect(link).to_have_attribute("href", f"/deployments/{quote(registry.deployment_id, safe='')}")

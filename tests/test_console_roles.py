@@ -16,13 +16,13 @@ import json
 import os
 import re
 import struct
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .browser import Console, Session, console  # noqa: F401 (the fixture)
+from .browser import Console, console  # noqa: F401 (the fixture)
+from .console_sessions import browser_as, sessions  # noqa: F401 (the fixtures)
 from .console_story import Story, entity, load_story
 from .support import ADMIN_TOKEN
 
@@ -37,33 +37,9 @@ def story(console: Console) -> Story:  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def sessions(console: Console, story: Story) -> Iterator[Callable[[str], Session]]:  # noqa: F811
-    opened: dict[str, Session] = {}
-
-    def signed_in(role: str) -> Session:
-        if role not in opened:
-            opened[role] = console.signed_in(role)
-        return opened[role]
-
-    yield signed_in
-    for session in opened.values():
-        session.close()
-
-
-@pytest.fixture
-def browser_as(sessions: Callable[[str], Session]) -> Iterator[Callable[[str], Session]]:
-    """The role's signed-in browser; after the test, whatever it saw must have been clean."""
-    used: list[Session] = []
-
-    def get(role: str) -> Session:
-        session = sessions(role)
-        session.recorder.reset()
-        used.append(session)
-        return session
-
-    yield get
-    for session in used:
-        session.recorder.check()
+def graph(story: Story) -> Story:
+    """The graph the module's sign-ins wait for (console_sessions)."""
+    return story
 
 
 def ready(page: Page, nodes: int) -> None:

@@ -8,7 +8,15 @@ function byPrincipal(name: string): string {
   return `/audit?${serializeAuditFilters({ ...NO_FILTERS, principal: name })}`;
 }
 
-export function AuditEventsTable({ events }: { events: AuditEvent[] }) {
+/** The event where the hash chain first fails to check out, and the server's sentence saying how. */
+export interface ChainBreak {
+  seq: number;
+  message: string;
+}
+
+export const rowId = (seq: number) => `audit-row-${seq}`;
+
+export function AuditEventsTable({ events, chainBreak }: { events: AuditEvent[]; chainBreak: ChainBreak | null }) {
   if (!events.length) return <p className="empty" data-testid="audit-empty">No audit events match.</p>;
   return (
     <table className="table card adm-events" data-testid="audit-events">
@@ -25,9 +33,32 @@ export function AuditEventsTable({ events }: { events: AuditEvent[] }) {
         </tr>
       </thead>
       <tbody>
-        {events.map((e) => (
-          <tr key={e.seq} data-testid={`audit-event-${e.seq}`} data-principal={e.principal} data-action={e.action} data-decision={e.decision}>
-            <td className="num mono">{e.seq}</td>
+        {events.map((e) => {
+          const broken = chainBreak?.seq === e.seq;
+          return (
+          <tr
+            key={e.seq}
+            id={rowId(e.seq)}
+            data-testid={`audit-event-${e.seq}`}
+            data-principal={e.principal}
+            data-action={e.action}
+            data-decision={e.decision}
+            {...(broken && {
+              className: "adm-broken",
+              "data-broken": "true",
+              tabIndex: -1,
+              title: `The hash chain is verified up to the event before this one: ${chainBreak.message}`,
+              "aria-describedby": "audit-broken-note",
+            })}
+          >
+            <td className="num mono">
+              {e.seq}
+              {broken && (
+                <span className="badge adm-broken-badge" id="audit-broken-note" data-testid="audit-broken-badge">
+                  chain breaks here
+                </span>
+              )}
+            </td>
             <td className="small" title={e.time}>
               {formatTime(e.time)}
             </td>
@@ -46,7 +77,8 @@ export function AuditEventsTable({ events }: { events: AuditEvent[] }) {
               {e.client}
             </td>
           </tr>
-        ))}
+          );
+        })}
       </tbody>
     </table>
   );

@@ -1,9 +1,12 @@
-import { useAuditChain } from "../api/adminHooks";
+import type { UseQueryResult } from "@tanstack/react-query";
+import type { AuditChainCheck } from "../api/admin";
 import { formatTime, Loading, QueryError } from "../components/common";
 
-/** Walks the audit hash chain on the server: verified through seq N with the head hash, or the first broken event. */
-export function ChainPanel() {
-  const chain = useAuditChain();
+/**
+ * The walk of the audit hash chain (made on the server when asked): verified through seq N with the
+ * head hash, or the first broken event, whose seq leads to its row in the table (`onShowBroken`).
+ */
+export function ChainPanel({ chain, onShowBroken }: { chain: UseQueryResult<AuditChainCheck>; onShowBroken: (seq: number) => void }) {
   const check = chain.data;
   return (
     <section className="card adm-chain" data-testid="audit-chain" data-state={chain.isFetching ? "checking" : check ? (check.ok ? "ok" : "broken") : "idle"}>
@@ -23,8 +26,21 @@ export function ChainPanel() {
       )}
       {check && !check.ok && (
         <p className="adm-chain-broken" role="alert" data-testid="audit-chain-broken">
-          First broken event: seq <strong data-testid="audit-chain-broken-seq">{check.firstBrokenSeq ?? "?"}</strong>:{" "}
-          <span data-testid="audit-chain-message">{check.message}</span>
+          First broken event: seq{" "}
+          {check.firstBrokenSeq === null ? (
+            <strong data-testid="audit-chain-broken-seq">?</strong>
+          ) : (
+            <button
+              type="button"
+              className="link-button adm-chain-broken-link"
+              data-testid="audit-chain-broken-seq"
+              title={`Show event ${check.firstBrokenSeq} in the table`}
+              onClick={() => onShowBroken(check.firstBrokenSeq as number)}
+            >
+              {check.firstBrokenSeq}
+            </button>
+          )}
+          : <span data-testid="audit-chain-message">{check.message}</span>
           <br />
           <span className="small">Verified through seq {check.verifiedThroughSeq} before it.</span>
         </p>

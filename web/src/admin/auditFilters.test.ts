@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NO_FILTERS, parseAuditFilters, serializeAuditFilters, toAuditQuery, toInstant, withFilters } from "./auditFilters";
+import { cursorStartingAt, NO_FILTERS, parseAuditFilters, serializeAuditFilters, startingAt, toAuditQuery, toInstant, withFilters } from "./auditFilters";
 
 describe("parseAuditFilters", () => {
   it("is empty for an empty URL", () => {
@@ -61,5 +61,21 @@ describe("toAuditQuery", () => {
     const bad = toAuditQuery({ ...NO_FILTERS, until: "soon" }, 50);
     expect(bad.query).toBeNull();
     expect(bad.error).toContain("until");
+  });
+});
+
+describe("startingAt", () => {
+  it("drops every filter and pages from just above the event (the server's seq cursor)", () => {
+    const start = startingAt(41);
+    expect({ ...start, after: null }).toEqual(NO_FILTERS);
+    expect(atob(start.after ?? "")).toBe("seq:42");
+  });
+
+  it("writes a URL-safe cursor", () => {
+    for (const seq of [0, 62, 1000, 999999, 123456789]) {
+      const cursor = cursorStartingAt(seq);
+      expect(cursor).toMatch(/^[A-Za-z0-9_=-]+$/);
+      expect(atob(cursor.replaceAll("-", "+").replaceAll("_", "/"))).toBe(`seq:${seq + 1}`);
+    }
   });
 });

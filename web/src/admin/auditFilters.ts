@@ -100,3 +100,20 @@ export function toAuditQuery(filters: AuditFilters, first: number): AuditQueryOr
     },
   };
 }
+
+/**
+ * The `after` cursor whose page starts at event `seq` (pages hold the events older than their cursor's).
+ * The server's cursors are `base64url("seq:N")` (encode_seq_cursor in services/audit.py); a cursor it
+ * did not make is refused as BAD_INPUT naming `after`, so a change there shows as an error, not a wrong page.
+ */
+export function cursorStartingAt(seq: number): string {
+  return btoa(`seq:${seq + 1}`).replaceAll("+", "-").replaceAll("/", "_");
+}
+
+/**
+ * Where the chain panel's broken seq leads when the event is not on the page shown: the whole log (a
+ * filter might not match the broken event), from that event down, newest first as always.
+ */
+export function startingAt(seq: number): AuditFilters {
+  return { ...NO_FILTERS, after: cursorStartingAt(seq) };
+}

@@ -28,9 +28,12 @@ export function useAuditEvents(query: AuditQuery | null) {
   });
 }
 
-/** The chain is walked on the server each time it is asked (never cached: it is a check, not data). */
-export function useAuditChain() {
-  return useQuery({ queryKey: ["auditChain"], queryFn: auditChain, staleTime: 0, gcTime: 0 });
+/**
+ * The chain is walked on the server each time it is asked (never cached: it is a check, not data);
+ * `enabled` holds the walk until the page has shown it may read the audit log.
+ */
+export function useAuditChain(enabled = true) {
+  return useQuery({ queryKey: ["auditChain"], queryFn: auditChain, staleTime: 0, gcTime: 0, enabled });
 }
 
 /** Names of a grouped event's entities, when it is opened (at most `limit` of them; hidden ones are null). */
