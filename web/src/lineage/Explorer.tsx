@@ -9,10 +9,12 @@ import {
   Controls,
   MarkerType,
   MiniMap,
+  Position,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
   type EdgeTypes,
+  type NodeHandle,
   type NodeTypes,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
@@ -48,6 +50,13 @@ import { useLayout } from "./useLayout";
 import type { LineageView } from "./urlState";
 
 const nodeTypes: NodeTypes = { entity: EntityNode };
+const NODE_SIZE = { width: NODE_WIDTH, height: NODE_HEIGHT };
+// Where EntityNode's two handles sit (styles.css: 8 px, centred on the left and right edges).
+const HANDLE = 8;
+const NODE_HANDLES: NodeHandle[] = [
+  { type: "target", position: Position.Left, x: -HANDLE / 2, y: (NODE_HEIGHT - HANDLE) / 2, width: HANDLE, height: HANDLE },
+  { type: "source", position: Position.Right, x: NODE_WIDTH - HANDLE / 2, y: (NODE_HEIGHT - HANDLE) / 2, width: HANDLE, height: HANDLE },
+];
 const edgeTypes: EdgeTypes = { lineage: LineageEdgeView };
 
 export interface ExplorerProps {
@@ -170,9 +179,12 @@ function ExplorerInner({ root, view, first, canClassify, onPathTo, onStale }: Ex
         id,
         type: "entity",
         position: layout.positions.get(id) ?? { x: 0, y: 0 },
-        // Known sizes: the minimap and fitView need no DOM measurement of nodes not rendered.
+        // Known sizes and handles: React Flow draws a node it has not measured whatever the viewport
+        // (to measure it), so without these the first frame would draw every node, on screen or not.
         width: NODE_WIDTH,
         height: NODE_HEIGHT,
+        measured: NODE_SIZE,
+        handles: NODE_HANDLES,
         draggable: false,
         connectable: false,
         data: {
