@@ -22,14 +22,16 @@ RETURN size(ids) AS total, ids[$skip..$skip + $limit] AS page
 
 // name: experiment_summaries
 // Many experiments at once: the node, its visible runs' count and latest start, and the parameter and
-// metric names those runs logged (sorted, at most $keyLimit each).
+// metric names its newest $keyRuns visible runs logged (sorted, at most $keyLimit each): bounded, so an
+// experiment of 10,000 runs does not read every run's parameters on each page view.
 UNWIND $ids AS id
 MATCH (x:Entity:Experiment {id: id})
 CALL (x) {
   OPTIONAL MATCH (x)-[:HAS_RUN]->(r:Entity:Run)
   WHERE r.deletedAt IS NULL
     AND @visible_or_owned_in_scope(r)
-  RETURN count(r) AS runCount, max(r.startedAt) AS lastRunStartedAt, collect(r) AS runs
+  WITH r ORDER BY r.startedAt DESC
+  RETURN count(r) AS runCount, max(r.startedAt) AS lastRunStartedAt, collect(r)[..$keyRuns] AS runs
 }
 RETURN x {.*, type: 'Experiment'} AS experiment, runCount, lastRunStartedAt,
        COLLECT { UNWIND runs AS r MATCH (r)-[:HAS_PARAM]->(p:RunParam)

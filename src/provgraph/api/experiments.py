@@ -20,10 +20,10 @@ class Experiment:
     run_count: int
     last_run_started_at: datetime | None
     param_keys: list[str] = strawberry.field(
-        description=f"Parameter names any of its runs logged, sorted (at most {domain.MAX_KEYS})."
+        description=f"Parameter names its newest {domain.KEY_RUNS:,} visible runs logged, sorted (at most {domain.MAX_KEYS})."
     )
     metric_keys: list[str] = strawberry.field(
-        description=f"Metric names any of its runs logged, sorted (at most {domain.MAX_KEYS})."
+        description=f"Metric names its newest {domain.KEY_RUNS:,} visible runs logged, sorted (at most {domain.MAX_KEYS})."
     )
 
     @classmethod

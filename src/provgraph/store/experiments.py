@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..domain.experiments import MAX_KEYS, Experiment
+from ..domain.experiments import KEY_RUNS, MAX_KEYS, Experiment
 from .database import Tx
 from .entities import entity_from_record
 
@@ -24,6 +24,7 @@ async def summaries(tx: Tx, ids: list[str], visibility: dict[str, list[str]], ow
         ids=ids,
         owner=owner,
         keyLimit=MAX_KEYS,
+        keyRuns=KEY_RUNS,
         **visibility,  # ReadScope.cypher_params(): the fragment visible_or_owned_in_scope reads them all
     )
     found = {}
