@@ -183,25 +183,10 @@ class DeploymentService:
     # -- reading ----------------------------------------------------------------------------------
 
     async def get(self, principal: Principal, deployment_id: str) -> Deployment:
-        self._access.require_type(principal, READ, DEPLOYMENT)
-        scope = await self._access.scope(principal)
-
-        async def work(tx: Tx) -> Deployment:
-            await references.one(tx, scope, deployment_id, DEPLOYMENT, "id")
-            return await self._one(tx, deployment_id)
-
-        try:
-            found = await self._db.read(work)
-        except references.HiddenEntity as hidden:
-            await self._reads.reads(
-                principal, "deployment", scope, resource_id=deployment_id, resource_type=DEPLOYMENT, hidden=[hidden.found]
-            )
-            raise
-        await self._reads.reads(
-            principal, "deployment", scope, resource_id=deployment_id, resource_type=DEPLOYMENT,
-            seen=[found],
+        return await references.read_one(
+            self._db, self._access, self._reads, principal, deployment_id, DEPLOYMENT,
+            lambda tx, _scope, i: self._one(tx, i), "deployment",
         )
-        return found
 
     async def find(self, principal: Principal, deployment_id: str) -> Deployment | None:
         try:

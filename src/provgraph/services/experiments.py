@@ -53,26 +53,16 @@ class ExperimentService:
     async def experiment(self, principal: Principal, experiment_id: str) -> Experiment | None:
         """One experiment with its summary; None when it is missing or hidden (alike)."""
         check_id(experiment_id, "id")
-        self._access.require_type(principal, READ, EXPERIMENT)
-        scope = await self._access.scope(principal)
 
-        async def work(tx: Tx) -> Experiment:
-            await references.one(tx, scope, experiment_id, EXPERIMENT, "id")
-            return (await self._summaries(tx, scope, [experiment_id]))[experiment_id]
+        async def load(tx: Tx, scope: ReadScope, i: str) -> Experiment:
+            return (await self._summaries(tx, scope, [i]))[i]
 
         try:
-            found = await self._db.read(work)
-        except references.HiddenEntity as hidden:
-            await self._reads.reads(
-                principal, "experiment", scope, resource_id=experiment_id, resource_type=EXPERIMENT, hidden=[hidden.found]
+            return await references.read_one(
+                self._db, self._access, self._reads, principal, experiment_id, EXPERIMENT, load, "experiment"
             )
-            return None
         except NotFound:
             return None
-        await self._reads.reads(
-            principal, "experiment", scope, resource_id=experiment_id, resource_type=EXPERIMENT, seen=[_seen(found)]
-        )
-        return found
 
     async def _summaries(self, tx: Tx, scope: ReadScope, ids: list[str]) -> dict[str, Experiment]:
         found = await experiment_store.summaries(tx, ids, scope.cypher_params(), scope.principal_name or "")

@@ -132,6 +132,36 @@ async def batched_read(
     return found
 
 
+async def read_one(
+    db: Database,
+    access: AccessControl,
+    reads: ReadAudit,
+    principal: Principal,
+    entity_id: str,
+    entity_type: EntityType,
+    load: Callable[[Tx, ReadScope, str], Awaitable[S]],
+    operation: str,
+) -> S:
+    """One entity of this type by id (`run`, `deployment`, `modelVersion`, `experiment`), in one read:
+    read on the type, `one` (missing and hidden alike are NOT_FOUND naming `id`), then `load`; the read
+    is audited either way, a hidden one as the denial it is."""
+    access.require_type(principal, READ, entity_type)
+    scope = await access.scope(principal)
+
+    async def work(tx: Tx) -> S:
+        await one(tx, scope, entity_id, entity_type, "id")
+        return await load(tx, scope, entity_id)
+
+    audited = {"resource_id": entity_id, "resource_type": entity_type}
+    try:
+        found = await db.read(work)
+    except HiddenEntity as hidden:
+        await reads.reads(principal, operation, scope, **audited, hidden=[hidden.found])
+        raise
+    await reads.reads(principal, operation, scope, **audited, seen=[Found.of(found.entity, found.classification_names)])
+    return found
+
+
 async def one(tx: Tx, scope: ReadScope, entity_id: str, entity_type: EntityType, field: str) -> Found:
     """The visible, live entity with this id, which must be of this type."""
     check_id(entity_id, field)

@@ -390,25 +390,10 @@ class RegistryService:
     # -- reading ----------------------------------------------------------------------------------
 
     async def get_version(self, principal: Principal, version_id: str) -> ModelVersion:
-        self._access.require_type(principal, READ, VERSION)
-        scope = await self._access.scope(principal)
-
-        async def work(tx: Tx) -> ModelVersion:
-            await references.one(tx, scope, version_id, VERSION, "id")
-            return await self._version(tx, version_id)
-
-        try:
-            version = await self._db.read(work)
-        except references.HiddenEntity as hidden:
-            await self._reads.reads(
-                principal, "model-version", scope, resource_id=version_id, resource_type=VERSION, hidden=[hidden.found]
-            )
-            raise
-        await self._reads.reads(
-            principal, "model-version", scope, resource_id=version_id, resource_type=VERSION,
-            seen=[Found(version.id, VERSION, version.classification_names)],
+        return await references.read_one(
+            self._db, self._access, self._reads, principal, version_id, VERSION,
+            lambda tx, _scope, i: self._version(tx, i), "model-version",
         )
-        return version
 
     async def find_version(self, principal: Principal, version_id: str) -> ModelVersion | None:
         try:

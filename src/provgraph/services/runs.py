@@ -389,20 +389,9 @@ class RunService:
     # -- reading ----------------------------------------------------------------------------------
 
     async def get(self, principal: Principal, run_id: str) -> Run:
-        self._access.require_type(principal, READ, RUN)
-        scope = await self._access.scope(principal)
-
-        async def work(tx: Tx) -> Run:
-            await references.one(tx, scope, run_id, RUN, "id")
-            return await self._one(tx, run_id)
-
-        try:
-            run = await self._db.read(work)
-        except references.HiddenEntity as hidden:
-            await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, hidden=[hidden.found])
-            raise
-        await self._reads.reads(principal, "run", scope, resource_id=run_id, resource_type=RUN, seen=[_seen(run)])
-        return run
+        return await references.read_one(
+            self._db, self._access, self._reads, principal, run_id, RUN, lambda tx, _scope, i: self._one(tx, i), "run"
+        )
 
     async def find(self, principal: Principal, run_id: str) -> Run | None:
         try:
