@@ -28,6 +28,8 @@ describe("parseFilter", () => {
     const unknown = parseFilter("momentum < 1", keys);
     expect(unknown.ok).toBe(false);
     if (!unknown.ok) expect(unknown.error).toContain("momentum");
+    if (!unknown.ok) expect(unknown.error).toContain("params.momentum");
+    expect(parseFilter("params.momentum < 1", keys)).toEqual({ ok: true, value: [{ comparison: "LT", value: 1, param: "momentum" }] });
     const noOp = parseFilter("lr 0.1", keys);
     expect(noOp.ok).toBe(false);
     const textMetric = parseFilter("val_auc > high", keys);

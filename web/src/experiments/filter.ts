@@ -39,7 +39,12 @@ function resolveTarget(raw: string, keys: Keys): Parsed<Target> {
   if (!text) return { ok: false, error: "a condition needs a name" };
   if (keys.params.includes(text)) return { ok: true, value: { param: text } };
   if (keys.metrics.includes(text)) return { ok: true, value: { metric: text, aggregate: "LAST" } };
-  return { ok: false, error: `"${text}" is neither a parameter nor a metric of this experiment` };
+  // The key lists come from the experiment's newest runs (Experiment.paramKeys): a name only older
+  // runs logged is still reachable with its prefix, so the message says how.
+  return {
+    ok: false,
+    error: `"${text}" is neither a parameter nor a metric of this experiment's recent runs (write params.${text} or metrics.${text} to use it anyway)`,
+  };
 }
 
 function parseValue(raw: string): unknown {
