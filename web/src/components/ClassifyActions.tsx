@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useClassificationDefs } from "../api/hooks";
-import { readableError } from "../api/errors";
 import { classify, declassify } from "../api/queries";
 import type { Entity } from "../api/types";
+import { ActionError } from "./common";
 
 function useEntityMutation(entityId: string, run: () => Promise<Entity>) {
   const client = useQueryClient();
@@ -47,11 +47,7 @@ export function ClassifyForm({ entityId }: { entityId: string }) {
       <button type="submit" className="button button-primary" data-testid="classify-submit" disabled={!name || mutation.isPending}>
         Classify
       </button>
-      {mutation.isError && (
-        <p role="alert" className="error" data-testid="action-error">
-          {readableError(mutation.error)}
-        </p>
-      )}
+      {mutation.isError && <ActionError error={mutation.error} />}
     </form>
   );
 }
@@ -69,11 +65,7 @@ export function DeclassifyButton({ entityId, name }: { entityId: string; name: s
       >
         Declassify
       </button>
-      {mutation.isError && (
-        <p role="alert" className="error" data-testid="action-error">
-          {readableError(mutation.error)}
-        </p>
-      )}
+      {mutation.isError && <ActionError error={mutation.error} />}
     </>
   );
 }

@@ -51,6 +51,11 @@ export function Loading({ what = "Loading" }: { what?: string }) {
 /** A failed query: not-found looks exactly like a missing page; anything else is a readable message. */
 export function QueryError({ error }: { error: unknown }) {
   if (error instanceof ApiError && error.code === "NOT_FOUND") return <NotFoundPage />;
+  return <ActionError error={error} />;
+}
+
+/** A refused or failed action, in the server's words (the server decides; the page only says so). */
+export function ActionError({ error }: { error: unknown }) {
   return (
     <p role="alert" className="error" data-testid="action-error">
       {readableError(error)}

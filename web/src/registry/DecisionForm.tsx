@@ -2,10 +2,10 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { readableError } from "../api/errors";
 import { decidePromotion, type Decision } from "../api/registry";
 import type { Promotion } from "../api/registryTypes";
 import type { DecisionOffer } from "./logic";
+import { ActionError } from "../components/common";
 
 export function DecisionForm({ promotion, offer, onDecided }: { promotion: Promotion; offer: DecisionOffer; onDecided: (decided: Promotion) => void }) {
   const client = useQueryClient();
@@ -44,11 +44,7 @@ export function DecisionForm({ promotion, offer, onDecided }: { promotion: Promo
       <button type="button" className="button button-small button-danger" data-testid="reject" disabled={mutation.isPending} onClick={() => mutation.mutate("reject")}>
         Reject
       </button>
-      {mutation.isError && (
-        <p role="alert" className="error" data-testid="action-error">
-          {readableError(mutation.error)}
-        </p>
-      )}
+      {mutation.isError && <ActionError error={mutation.error} />}
     </form>
   );
 }

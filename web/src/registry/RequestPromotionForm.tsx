@@ -2,8 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { readableError } from "../api/errors";
 import { requestPromotion } from "../api/registry";
+import { ActionError } from "../components/common";
 
 export function RequestPromotionForm({ versionId, label }: { versionId: string; label: string }) {
   const client = useQueryClient();
@@ -38,11 +38,7 @@ export function RequestPromotionForm({ versionId, label }: { versionId: string; 
           Requested: {mutation.data.alias} → {label}, waiting for a reviewer.
         </span>
       )}
-      {mutation.isError && (
-        <p role="alert" className="error" data-testid="action-error">
-          {readableError(mutation.error)}
-        </p>
-      )}
+      {mutation.isError && <ActionError error={mutation.error} />}
     </form>
   );
 }

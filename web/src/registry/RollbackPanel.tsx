@@ -2,10 +2,10 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { readableError } from "../api/errors";
 import { rollback } from "../api/registry";
 import type { Deployment } from "../api/registryTypes";
 import { VersionName, type VersionLabels } from "./VersionName";
+import { ActionError } from "../components/common";
 
 export function RollbackPanel({ deployment, labels }: { deployment: Deployment; labels: VersionLabels | undefined }) {
   const client = useQueryClient();
@@ -66,11 +66,7 @@ export function RollbackPanel({ deployment, labels }: { deployment: Deployment; 
           </div>
         </form>
       )}
-      {mutation.isError && (
-        <p role="alert" className="error" data-testid="action-error">
-          {readableError(mutation.error)}
-        </p>
-      )}
+      {mutation.isError && <ActionError error={mutation.error} />}
     </div>
   );
 }
