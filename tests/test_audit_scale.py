@@ -24,6 +24,7 @@ from provgraph.cli.runtime import Runtime
 from provgraph.governance.audit import backlog, event_hash, verify_chain
 from provgraph.governance.audit_anchors import Anchoring, check_anchors, read_anchors
 from provgraph.governance.audit_sequencer import AuditSequencer
+from provgraph.store.database import native  # a driver DateTime or a datetime, as the codec in use hydrates it
 
 from .documents import UPSERT
 from .graph import dataset, upsert
@@ -222,7 +223,7 @@ def rewrite_from(neo4j_driver, seq: int) -> None:
         rows = session.run("MATCH (e:AuditEvent) WHERE e.seq >= $s RETURN e {.*} AS e ORDER BY e.seq", s=seq).data()
         prev = session.run("MATCH (e:AuditEvent {seq: $s}) RETURN e.hash AS h", s=seq - 1).single()["h"]
         for row in (r["e"] for r in rows):
-            row = {**row, "time": row["time"].to_native(), "prevHash": prev}
+            row = {**row, "time": native(row["time"]), "prevHash": prev}
             if row["seq"] == seq:
                 row["principal"] = "someone-else"
             row["hash"] = event_hash(row)

@@ -20,6 +20,7 @@ from ..domain.entities import EntityType
 from ..domain.errors import Conflict, Unavailable
 from .queries import QueryCatalog
 from .retry import RetryPolicy
+from . import temporal_codec
 
 T = TypeVar("T")
 
@@ -94,6 +95,7 @@ class Database:
         the pool under load); `retry_time` is how long transient errors are retried; an unreachable
         database is answered UNAVAILABLE within `unavailable_after` seconds (store/retry.py)."""
         auth = (user or "neo4j", password) if password else None
+        temporal_codec.install()  # before the first connection: each reads the codec when it opens
         driver = AsyncGraphDatabase.driver(
             uri,
             auth=auth,
