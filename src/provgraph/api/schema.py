@@ -21,6 +21,7 @@ from .lineage import LineageQuery
 from .principals import PrincipalMutation, PrincipalQuery
 from .deployments import DeploymentMutation, DeploymentQuery
 from .documents import CachedDocuments
+from .input_conversion import build_inputs_from_plans
 from .variable_coercion import CoerceLargeVariablesOffLoop, ExecutorTakingCoercedVariables
 from .monitoring import MonitoringMutation, MonitoringQuery
 from .registry import RegistryMutation, RegistryQuery
@@ -53,7 +54,7 @@ class ProvgraphSchema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
-    return ProvgraphSchema(
+    built = ProvgraphSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(scalar_map=SCALARS),
@@ -66,6 +67,8 @@ def build_schema() -> strawberry.Schema:
         ],
         execution_context_class=ExecutorTakingCoercedVariables,
     )
+    build_inputs_from_plans(built)
+    return built
 
 
 schema = build_schema()
