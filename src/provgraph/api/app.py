@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -70,6 +71,11 @@ def create_app(
                 result = on_started(services, generated_token)
                 if hasattr(result, "__await__"):
                     await result
+            # What is alive now (modules, the schema, the services) lives as long as the process: out of
+            # the collector's sight, a full collection under a 10,000-item batch scans only the batch
+            # (87-172 ms pauses of the event loop became 25-106 ms; bench/README.md).
+            gc.collect()
+            gc.freeze()
             yield
         finally:
             await services.monitoring.webhooks.drain(timeout=10)  # alert webhooks still being delivered

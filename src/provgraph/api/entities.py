@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from ..domain import entities as domain
 from ..domain.classifications import ClassificationAssignment as AssignmentModel
 from ..domain.lineage import LineageEdge as EdgeModel
+from ..cooperative import map_in_slices
 from ..domain.validation import parse
 from .containment import container_loader, members_loader
 from .context import Info
@@ -225,8 +226,8 @@ class EntityMutation:
     @strawberry.mutation(description="Create or update up to 10,000 entities in one transaction.")
     async def upsert_entities(self, info: Info, input: list[EntityInput]) -> list[Entity]:
         ctx = info.context
-        items = [item.to_domain(f"input[{i}]") for i, item in enumerate(input)]
-        return [Entity.of(e) for e in await ctx.services.ingest.upsert_entities(ctx.principal, items)]
+        items = await map_in_slices(lambda pair: pair[1].to_domain(f"input[{pair[0]}]"), enumerate(input))
+        return await map_in_slices(Entity.of, await ctx.services.ingest.upsert_entities(ctx.principal, items))
 
     @strawberry.mutation(description="Record a RUN or PIPELINE_RUN with exactly these inputs and outputs.")
     async def record_process(self, info: Info, input: ProcessInput) -> Entity:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ..cooperative import map_in_slices
 from ..domain.audit import ALLOW, DENY, AuditEvent, AuditFilter, AuditRecord
 from ..domain.principals import Principal
 from ..store import audit as audit_store
@@ -146,7 +147,7 @@ def denial_record(denied: AccessDenied) -> AuditRecord:
 
 
 async def _create_pending(tx: Tx, records: list[AuditRecord]) -> None:
-    await audit_store.create_pending(tx, [pending_row(record, tx.now) for record in records])
+    await audit_store.create_pending(tx, await map_in_slices(lambda record: pending_row(record, tx.now), records))
 
 
 class AuditLog:

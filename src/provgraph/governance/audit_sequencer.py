@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from neo4j.exceptions import Neo4jError
 
+from ..cooperative import pause_every
 from ..domain.errors import ProvgraphError
 from ..store import audit as audit_store
 from ..store.database import Database, Tx
@@ -67,7 +68,8 @@ class AuditSequencer:
         if seq is None:  # the head was deleted as we locked it (a wiped store): the next pass starts anew
             return 0
         rows = []
-        for pending in await audit_store.pending(tx, self._pass_limit):
+        for index, pending in enumerate(await audit_store.pending(tx, self._pass_limit)):
+            await pause_every(index)  # a pass hashes up to PASS_LIMIT events: not in one go on the loop
             if pending.get("time") is None:  # deleted by another transaction as we read it (a wiped store)
                 continue
             seq += 1

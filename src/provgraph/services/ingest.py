@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..cooperative import map_in_slices, pause_every
 from ..domain.audit import AuditRecord
 from ..domain.entities import (
     DATA_TYPES,
@@ -67,10 +68,10 @@ class IngestService:
             )
             stored = await self._upsert_grouped(tx, unique)
             await self._set_containers(tx, items, stored, resolved)
-            events += [
-                audit_record(principal, WRITE, decisions[key], stored[key].id, key[0].label, operation="upsertEntities")
-                for key in decisions
-            ]
+            events += await map_in_slices(
+                lambda key: audit_record(principal, WRITE, decisions[key], stored[key].id, key[0].label, operation="upsertEntities"),
+                decisions,
+            )
             await self._log.append(tx, events)
             return await classification_store.with_classifications(tx, [stored[item.key] for item in items])
 
@@ -286,7 +287,8 @@ class IngestService:
         decisions: dict[tuple[EntityType, str], Decision] = {}
         for entity_type, names in by_type.items():
             existing = await entity_store.resolve_names(tx, entity_type, sorted(set(names)))
-            for name in names:
+            for index, name in enumerate(names):
+                await pause_every(index)
                 found = existing.get(name)
                 if found is None:
                     decisions[(entity_type, name)] = self._access.require_write(principal, entity_type)

@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..cooperative import map_in_slices
 from ..domain.classifications import ClassificationAssignment, ClassificationDef
 from ..domain.entities import Entity, Found
 from ..domain.lineage import LINEAGE_REL_TYPES
@@ -157,7 +158,7 @@ async def with_classifications(tx: Tx, items: list[T]) -> list[T]:
         entity = entity.model_copy(update={"classifications": held.get(entity.id, [])})
         return entity if isinstance(item, Entity) else dataclasses.replace(item, entity=entity)
 
-    return [filled(item) for item in items]
+    return await map_in_slices(filled, items)
 
 
 async def loaded(tx: Tx, lookup: Awaitable[T | None]) -> T | None:

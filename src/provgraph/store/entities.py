@@ -8,6 +8,7 @@ from typing import Any
 
 from neo4j.exceptions import ClientError
 
+from ..cooperative import map_in_slices
 from ..domain.entities import Entity, EntityInput, EntityType, Found, default_name, new_entity_id
 from ..domain.errors import BadInput
 from .database import Tx
@@ -48,9 +49,10 @@ def _upsert_row(item: EntityInput) -> dict[str, Any]:
 
 async def upsert(tx: Tx, entity_type: EntityType, items: list[EntityInput]) -> dict[str, Entity]:
     """Upserts items of one type in one UNWIND; returns the stored entities by qualifiedName."""
-    rows = [_upsert_row(item) for item in items]
+    rows = await map_in_slices(_upsert_row, items)
     records = await tx.records("upsert_entities", entity_type, rows=rows)
-    return {r["qualifiedName"]: entity_from_record(r["entity"]) for r in records}
+    entities = await map_in_slices(lambda r: entity_from_record(r["entity"]), records)
+    return {r["qualifiedName"]: entity for r, entity in zip(records, entities)}
 
 
 def found_from_record(record: dict[str, Any], entity_type: EntityType | None = None, distance: int | None = None) -> Found:
