@@ -51,14 +51,18 @@ def raw_value(graphql_type: Any, mode: str, depth: int = 0) -> Any:
 
 
 def both_ways(cls: type, coerced: Any) -> tuple[Any, Any]:
-    definition = cls.__strawberry_definition__
+    """The value built from the plans, and the one strawberry builds with no input type hooked (nested
+    ones included)."""
     registry, config = schema.schema_converter.scalar_registry, schema.config
     ours = convert_argument(coerced, cls, registry, config)
-    definition.from_input = None
+    definitions = [c.__strawberry_definition__ for c in input_classes(schema)]
+    for definition in definitions:
+        definition.from_input = None
     try:
         theirs = convert_argument(coerced, cls, registry, config)
     finally:
-        definition.from_input = build_input
+        for definition in definitions:
+            definition.from_input = build_input
     return ours, theirs
 
 
@@ -79,3 +83,29 @@ def test_the_plan_builds_what_strawberry_builds(cls: type, mode: str) -> None:
     ours, theirs = both_ways(cls, coerced)
     assert type(ours) is cls and ours == theirs
     assert vars(ours) == vars(theirs)  # field by field, nested inputs compared by value too
+
+
+def test_a_large_requests_inputs_are_built_off_the_loop_and_handed_out_as_built() -> None:
+    from graphql import parse
+
+    from provgraph.api.input_conversion import prebuilt
+    from provgraph.api.variable_coercion import _coerce_and_prebuild
+
+    document = parse("mutation($in: [EntityInput!]!, $one: StartRunInput!) { upsertEntities(input: $in) { id } startRun(input: $one) { id } }")
+    operation = document.definitions[0]
+    raw = {"in": [{"type": "DATASET", "qualifiedName": f"db://t/{i}", "container": {"type": "DATASET", "qualifiedName": "db://c"}}
+                  for i in range(50)],
+           "one": {"experiment": "e", "code": {"commit": "abc"}}}
+    coerced, built = _coerce_and_prebuild(schema, operation, raw)
+    items = coerced.coerced["in"]
+    assert len(built) == 51 and all(built[id(item)][0] is item for item in items)
+    entity_input = type(built[id(items[0])][1])
+    registry, config = schema.schema_converter.scalar_registry, schema.config
+    with prebuilt(built):  # what the loop gets: the very objects built in the thread
+        handed = [convert_argument(item, entity_input, registry, config) for item in items]
+    assert all(obj is built[id(item)][1] for obj, item in zip(handed, items, strict=True))
+    for item, obj in zip(items, handed, strict=True):  # and they are what building on the loop gives
+        assert obj == convert_argument(item, entity_input, registry, config)
+    other = dict(items[0])  # an equal value that is another object is built, not handed out
+    with prebuilt(built):
+        assert convert_argument(other, entity_input, registry, config) is not built[id(items[0])][1]

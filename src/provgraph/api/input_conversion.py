@@ -13,7 +13,9 @@ schema to strawberry's own conversion.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import strawberry
@@ -39,14 +41,24 @@ def _is_leaf(type_: Any, context: InputContext) -> bool:
     return isinstance(type_, StrawberryEnumDefinition) or has_enum_definition(type_) or is_scalar(type_, context.scalar_registry)
 
 
+def _planned(type_: Any) -> bool:
+    """An input class that builds through `build_input` (every one, once the schema is built)."""
+    definition = getattr(type_, "__strawberry_definition__", None)
+    return definition is not None and definition.is_input and definition.from_input is build_input
+
+
 def _converter(type_: Any, context: InputContext) -> Convert:
     inner = type_.of_type if isinstance(type_, StrawberryOptional) else type_
     if _is_leaf(inner, context):
         return None
+    if _planned(inner):
+        return lambda value, ctx, _name: build_input(inner, value, ctx)
     if isinstance(inner, StrawberryList):
         item = inner.of_type.of_type if isinstance(inner.of_type, StrawberryOptional) else inner.of_type
         if _is_leaf(item, context):
             return lambda value, _context, _name: list(value)  # a copy: graphql-core shares defaults
+        if _planned(item):
+            return lambda values, ctx, _name: [None if value is None else build_input(item, value, ctx) for value in values]
     return lambda value, ctx, name: ctx.convert(value, type_, name)
 
 
@@ -74,7 +86,27 @@ def _plan(cls: type, context: InputContext) -> _Plan:
     return plan
 
 
+# Input objects already built off the event loop for this request (variable_coercion.py): by the id of
+# the coerced value they were built from, with that value, so a reused id cannot match another value.
+_PREBUILT: ContextVar[dict[int, tuple[Any, Any]] | None] = ContextVar("prebuilt_inputs", default=None)
+
+
+@contextmanager
+def prebuilt(built: dict[int, tuple[Any, Any]]) -> Iterator[None]:
+    """Makes `build_input` hand out these objects instead of building them again."""
+    token = _PREBUILT.set(built)
+    try:
+        yield
+    finally:
+        _PREBUILT.reset(token)
+
+
 def build_input(cls: type, value: Mapping[str, Any], context: InputContext) -> Any:
+    built = _PREBUILT.get()
+    if built is not None:
+        hit = built.get(id(value))
+        if hit is not None and hit[0] is value and type(hit[1]) is cls:
+            return hit[1]
     plan = _plan(cls, context)
     kwargs: dict[str, Any] = dict(plan.defaults)
     for graphql_name, python_name, convert in plan.fields:

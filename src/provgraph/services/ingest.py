@@ -147,7 +147,8 @@ class IngestService:
             decisions = await self._authorize_writes(tx, principal, scope, _first_fields(as_entities, fields))
             events: list[AuditRecord] = []
             resolved = await resolve_refs(tx, self._access, principal, scope, refs, events)
-            for field, ref in refs[:ends]:
+            for index, (field, ref) in enumerate(refs[:ends]):
+                await pause_every(index)
                 entity_type = resolved[ref].type
                 if entity_type not in DATA_TYPES:
                     raise BadInput(f"{field}: a {entity_type.name} cannot be an input or output of a process", field=field)

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from typing import Any, Protocol, TypeVar
 
+from ..cooperative import map_in_slices, pause_every
 from ..domain.entities import MAX_QUALIFIED_NAME, Entity, EntityInput, EntityRef, EntityType, Found, check_id
 from ..domain.errors import BadInput, NotFound
 from ..domain.principals import Principal
@@ -190,12 +191,13 @@ async def find_or_create_names(
     missing = sorted(n for n in wanted if (n not in found or found[n].deleted) and n not in created_elsewhere)
     if missing:
         decision = access.require_type(principal, WRITE, entity_type)
-        created = await entity_store.upsert(tx, entity_type, [EntityInput(type=entity_type, qualified_name=n) for n in missing])
+        inputs = await map_in_slices(lambda name: EntityInput(type=entity_type, qualified_name=name), missing)
+        created = await entity_store.upsert(tx, entity_type, inputs)
         found.update({n: Found(e.id, entity_type, owners=tuple(e.owners)) for n, e in created.items()})
-        events += [
-            audit_record(principal, WRITE, decision, e.id, entity_type.label, operation="created by reference")
-            for e in created.values()
-        ]
+        events += await map_in_slices(
+            lambda e: audit_record(principal, WRITE, decision, e.id, entity_type.label, operation="created by reference"),
+            created.values(),
+        )
     return found, set(missing)
 
 
@@ -246,13 +248,15 @@ async def resolve_refs(
     - With `allowed`, any other type is BAD_INPUT (`role` says what the entity was going to be, e.g.
       "an input of a run")."""
     if allowed is not None:
-        for field, ref in refs:
+        for index, (field, ref) in enumerate(refs):
+            await pause_every(index)  # every loop here may run over 10,000 refs
             if ref.id is None and ref.type not in allowed:
                 raise BadInput(f"{field}.type: a {ref.type.name} cannot be {role}", field=f"{field}.type")
     ids = sorted({ref.id for _, ref in refs if ref.id is not None})
     by_id = await entity_store.resolve_ids(tx, ids) if ids else {}
     resolved: dict[EntityRef, Found] = {}
-    for field, ref in refs:
+    for index, (field, ref) in enumerate(refs):
+        await pause_every(index)
         if ref.id is not None:
             resolved[ref] = visible_or_missing(scope, by_id.get(ref.id), not_found(f"{field}.id", ref.id))
 
@@ -263,7 +267,8 @@ async def resolve_refs(
     for entity_type, wanted in names.items():
         in_batch = {n for t, n in created_elsewhere if t is entity_type}
         found, created = await find_or_create_names(tx, access, principal, entity_type, wanted, events, in_batch)
-        for field, ref in refs:
+        for index, (field, ref) in enumerate(refs):
+            await pause_every(index)
             if ref.id is not None or ref.type is not entity_type or ref.qualified_name not in found:
                 continue
             hit = found[ref.qualified_name]
@@ -271,7 +276,8 @@ async def resolve_refs(
                 visible_by_name(principal, scope, hit, field)
             resolved[ref] = hit
 
-    for field, ref in refs:
+    for index, (field, ref) in enumerate(refs):
+        await pause_every(index)
         hit = resolved.get(ref)
         if hit is None:  # a name the batch creates
             continue
