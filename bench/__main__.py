@@ -46,10 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load", help="three API replicas on one Neo4j: audit, writers, an unauthenticated flood")
     load.add_argument("--rounds", type=int, default=3, help="alternating audited / unaudited read rounds")
     load.add_argument("--per-round", type=int, default=160, help="lineage reads per round (concurrency 16)")
-    load.add_argument("--writes", type=int, default=240, help="upserts for 1 writer, and again for 8")
+    load.add_argument("--writes", type=int, default=240, help="writes of each kind for 1 writer, and again for 8")
     load.add_argument("--latency-reads", type=int, default=40, help="sequential reads for each p50 of (c)")
     load.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     via_mlflow = commands.add_parser("mlflow", help="metric points: the stock MLflow client's log_batch vs provgraph's client")
+    loop = commands.add_parser("loop", help="how long a 10,000-entity upsert holds the API's event loop (issue 13)")
+    loop.add_argument("--size", type=int, default=10_000, help="entities per upsertEntities (default 10,000: the limit)")
+    loop.add_argument("--batches", type=int, default=3)
+    loop.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     via_mlflow.add_argument("--points", type=int, default=100_000)
     via_mlflow.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
@@ -57,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_ui(args)
     if args.command == "load":
         return _load(args)
+    if args.command == "loop":
+        return _loop(args)
     if args.command == "mlflow":
         from . import mlflow_metrics
 
@@ -104,6 +110,18 @@ def _load(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results-load.json").write_text(json.dumps(results, indent=2))
     print(f"\nwrote {args.out / 'results-load.json'}")
+    return 0
+
+
+def _loop(args: argparse.Namespace) -> int:
+    import json
+
+    from .event_loop import run_loop, table
+
+    result = run_loop(args.size, args.batches)
+    print(table(result))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results-loop.json").write_text(json.dumps(result, indent=2))
     return 0
 
 

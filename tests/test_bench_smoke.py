@@ -78,3 +78,15 @@ def test_the_ui_bench_part2_runs_on_a_small_experiment(settings: Settings, tmp_p
     assert results["scroll"]["frames"] > 10
     assert all(results["checks"].values()), results["checks"]
     assert "compare" in done.stdout
+
+
+def test_the_event_loop_bench_runs_on_small_batches(settings: Settings, tmp_path: Path) -> None:
+    """`python -m bench loop` end to end with small batches: both mutations answered in full (the bench
+    asserts it), the ticker ran in the API's own process during them and while idle. No timing is
+    asserted: the gaps are reported, not judged here."""
+    done = _bench(settings, "loop", "--size", "300", "--batches", "1", "--out", str(tmp_path))
+    result = json.loads((tmp_path / "results-loop.json").read_text())
+    assert result["size"] == 300 and result["batches"] == 1
+    assert result["answer_s_median"] > 0 and result["record_processes_s_median"] > 0
+    assert set(result) >= {"max_gap_ms", "idle_max_gap_ms", "gaps_over_100_ms", "longest_gaps_ms"}
+    assert "longest event-loop gap" in done.stdout
