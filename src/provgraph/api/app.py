@@ -71,13 +71,11 @@ def create_app(
                 result = on_started(services, generated_token)
                 if hasattr(result, "__await__"):
                     await result
-            # A full collection stops the event loop for as long as it scans. What is alive now (modules,
-            # the schema, the services) lives as long as the process: frozen out of the collector's sight,
-            # a full collection under a 10,000-item batch scans only the batch (87-172 ms pauses became
-            # 25-106 ms). Collecting the young generation every 20,000 allocations rather than 700 makes
-            # full collections rare during a batch (4 a batch became 0-1). bench/README.md, `bench loop`.
-            gc.collect()
-            gc.freeze()
+            # A collection stops the event loop for as long as it scans, and under a 10,000-item batch a
+            # full one took 87-172 ms, four times a batch. Collecting the young generation every 20,000
+            # allocations rather than 700 makes full collections rare during a batch (bench/README.md,
+            # `bench loop`). gc.freeze() cut those pauses too, but made `bench run`'s propagation 2x slower
+            # (in four runs of four; why was not pinned down), so it is not used.
             gc.set_threshold(20_000, 20, 20)
             yield
         finally:
