@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from .provgraph_system import free_port
+from .serving import wait_until_ready
 
 TOKEN = "pgt_bench-loop-admin-token"
 UPSERT = "mutation($in: [EntityInput!]!) { upsertEntities(input: $in) { id } }"
@@ -40,16 +41,7 @@ def _gaps(uri: str, work: Any) -> tuple[list[float], float]:
                                   cwd=Path(__file__).resolve().parent.parent, env=env)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("the bench's API did not start")
-                time.sleep(0.2)
+            wait_until_ready(url, server, "the bench's API")
             time.sleep(2)  # startup's own work (schema, sequencer's first pass) is not what is measured
             started = time.perf_counter()
             work(url)

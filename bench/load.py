@@ -34,6 +34,7 @@ import httpx
 from neo4j import GraphDatabase
 
 from .provgraph_system import free_port
+from .serving import wait_until_ready
 
 TOKEN = "pgt_bench-load-admin-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
@@ -69,16 +70,7 @@ def replica(uri: str, **env: str) -> Iterator[Replica]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"replica on port {port} did not start")
-            time.sleep(0.2)
+        wait_until_ready(url, process, f"replica on port {port}")
         yield Replica(url, process.pid)
     finally:
         process.terminate()

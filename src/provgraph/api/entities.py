@@ -8,10 +8,10 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from ..cooperative import map_in_slices, stream_mapped
 from ..domain import entities as domain
 from ..domain.classifications import ClassificationAssignment as AssignmentModel
 from ..domain.lineage import LineageEdge as EdgeModel
-from ..cooperative import map_in_slices, stream_mapped
 from ..domain.validation import parse
 from .containment import container_loader, members_loader
 from .context import Info
@@ -227,7 +227,9 @@ class EntityMutation:
     async def upsert_entities(self, info: Info, input: list[EntityInput]) -> list[Entity]:
         ctx = info.context
         items = await map_in_slices(lambda pair: pair[1].to_domain(f"input[{pair[0]}]"), enumerate(input))
-        return stream_mapped(Entity.of, await ctx.services.ingest.upsert_entities(ctx.principal, items))  # type: ignore[return-value]
+        stored = await ctx.services.ingest.upsert_entities(ctx.principal, items)
+        # An async iterator, still [Entity!]! to clients: graphql-core completes it in slices (cooperative.py).
+        return stream_mapped(Entity.of, stored)  # type: ignore[return-value]
 
     @strawberry.mutation(description="Record a RUN or PIPELINE_RUN with exactly these inputs and outputs.")
     async def record_process(self, info: Info, input: ProcessInput) -> Entity:
@@ -241,7 +243,8 @@ class EntityMutation:
     async def record_processes(self, info: Info, input: list[ProcessInput]) -> list[Entity]:
         ctx = info.context
         processes = await map_in_slices(lambda pair: pair[1].to_domain(f"input[{pair[0]}]"), enumerate(input))
-        return stream_mapped(Entity.of, await ctx.services.ingest.record_processes(ctx.principal, processes))  # type: ignore[return-value]
+        recorded = await ctx.services.ingest.record_processes(ctx.principal, processes)
+        return stream_mapped(Entity.of, recorded)  # type: ignore[return-value]  # as upsert_entities
 
     @strawberry.mutation(description="Add a lineage edge from source to target (data-flow direction).")
     async def link_lineage(self, info: Info, source_id: strawberry.ID, target_id: strawberry.ID) -> LineageEdge:

@@ -51,7 +51,8 @@ def _upsert_row(item: EntityInput) -> dict[str, Any]:
 
 
 async def upsert(tx: Tx, entity_type: EntityType, items: list[EntityInput]) -> dict[str, Entity]:
-    """Upserts items of one type in one UNWIND; returns the stored entities by qualifiedName."""
+    """Upserts items of one type, UPSERT_STATEMENT_ROWS to an UNWIND statement, in the caller's
+    transaction; returns the stored entities by qualifiedName."""
     rows = await map_in_slices(_upsert_row, items)
     records = []
     for start in range(0, len(rows), UPSERT_STATEMENT_ROWS):  # one statement packed at once holds the loop
