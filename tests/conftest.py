@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from neo4j import GraphDatabase
+from neo4j.exceptions import TransientError
 from starlette.testclient import TestClient
 
 from provgraph.api.app import create_app
@@ -86,8 +87,14 @@ def empty_graph(request: pytest.FixtureRequest) -> None:
     if "http" not in request.fixturenames and "neo4j_driver" not in request.fixturenames:
         return
     driver = request.getfixturevalue("neo4j_driver")
-    with driver.session() as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    for attempt in range(5):  # the apps' background work (sequencer, login summaries) may deadlock the wipe
+        try:
+            with driver.session() as session:
+                session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            break
+        except TransientError:
+            if attempt == 4:
+                raise
     if "http" in request.fixturenames:
         http: TestClient = request.getfixturevalue("http")
         services: Services = http.app.state.services
